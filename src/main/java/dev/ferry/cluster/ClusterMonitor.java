@@ -1,0 +1,78 @@
+package dev.ferry.cluster;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks one cluster for its id in the background and remembers the answer, so that health checks read fresh state
+ * without a broker round trip of their own. Logs only when the cluster's reachability changes.
+ */
+public final class ClusterMonitor {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterMonitor.class);
+
+    private final ClusterRef cluster;
+    private final Admin admin;
+    private final Duration timeout;
+    private final Clock clock;
+    private volatile Status status;
+
+    public ClusterMonitor(ClusterRef cluster, Admin admin, Duration timeout, Clock clock) {
+        this.cluster = cluster;
+        this.admin = admin;
+        this.timeout = timeout;
+        this.clock = clock;
+        this.status = new Status(cluster, false, null, null, "not checked yet");
+    }
+
+    /**
+     * @param reachable   whether the last check got an answer
+     * @param lastSuccess when a check last got an answer, null if never
+     * @param error       why the last check failed, null if it succeeded
+     */
+    public record Status(ClusterRef cluster, boolean reachable, String clusterId, Instant lastSuccess, String error) {
+
+        /** Reachable, and answered within {@code maxAge} before {@code now}. */
+        public boolean isHealthy(Instant now, Duration maxAge) {
+            return reachable && lastSuccess != null && !lastSuccess.plus(maxAge).isBefore(now);
+        }
+    }
+
+    public Status check() {
+        Status previous = status;
+        Status next;
+        try {
+            String id = admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            next = new Status(cluster, true, id, clock.instant(), null);
+            if (!previous.reachable()) {
+                log.info("{} answered (cluster id {})", cluster.describeRole(), id);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return previous;
+        } catch (Exception e) {
+            String error = (e instanceof java.util.concurrent.TimeoutException) ? "no answer within " + timeout.toSeconds() + " s"
+                    : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            next = new Status(cluster, false, previous.clusterId(), previous.lastSuccess(), error);
+            if (previous.reachable() || previous.lastSuccess() == null && previous.error().equals("not checked yet")) {
+                log.warn("{} is not reachable: {}", cluster.describeRole(), error);
+            }
+        }
+        status = next;
+        return next;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public ClusterRef cluster() {
+        return cluster;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.ferry.cluster;
+
+/** A source or destination topic is missing or unfit for its stream; the message names the stream, topics and fix. */
+public final class TopicProvisioningException extends RuntimeException {
+
+    public TopicProvisioningException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.ferry.config;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+
+import dev.ferry.cluster.ClusterMonitor;
+import dev.ferry.cluster.ClusterRef;
+import dev.ferry.cluster.CrossClusterClientSupplier;
+import dev.ferry.cluster.DestinationTopics;
+import dev.ferry.health.ReplicationHealthIndicator;
+import dev.ferry.health.StreamsLivenessIndicator;
+import dev.ferry.mapping.ReplicationPlan;
+import dev.ferry.topology.CountersLog;
+import dev.ferry.topology.ReplicationCounters;
+import dev.ferry.topology.ReplicationTopology;
+
+/** Wires the plain-Java core into a Spring Boot application. */
+@Configuration(proxyBeanMethods = false)
+public class FerryConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(FerryConfiguration.class);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+    @Bean
+    ReplicationPlan replicationPlan(FerryProperties properties) {
+        return ReplicationPlan.from(properties);
+    }
+
+    @Bean
+    ReplicationCounters replicationCounters(ReplicationPlan plan) {
+        return new ReplicationCounters(plan);
+    }
+
+    @Bean(destroyMethod = "close")
+    Admin sourceAdmin(FerryProperties properties) {
+        return admin(KafkaSettings.cluster(properties.source(), "ferry.source"), "ferry-source-admin");
+    }
+
+    @Bean(destroyMethod = "close")
+    Admin destinationAdmin(FerryProperties properties) {
+        return admin(KafkaSettings.cluster(properties.destination(), "ferry.destination"), "ferry-destination-admin");
+    }
+
+    @Bean
+    DestinationTopics destinationTopics(FerryProperties properties, Admin sourceAdmin, Admin destinationAdmin) {
+        return new DestinationTopics(sourceAdmin, source(properties), destinationAdmin, destination(properties), ADMIN_TIMEOUT);
+    }
+
+    @Bean
+    StreamsBuilderFactoryBean ferryStreams(FerryProperties properties, ReplicationPlan plan, ReplicationCounters counters,
+                                           DestinationTopics destinationTopics) {
+        // Before anything is consumed: a missing destination topic would block every send while Streams looks RUNNING.
+        for (DestinationTopics.Route route : destinationTopics.ensure(plan)) {
+            log.info("Stream {}: {} ({} partitions) -> {} ({} partitions{})", route.stream(), route.sourceTopic(), route.sourcePartitions(),
+                    route.destinationTopic(), route.destinationPartitions(), route.created() ? ", created" : "");
+        }
+        StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(KafkaSettings.streams(properties)));
+        factory.setClientSupplier(new CrossClusterClientSupplier(
+                KafkaSettings.cluster(properties.source(), "ferry.source"),
+                KafkaSettings.cluster(properties.destination(), "ferry.destination")));
+        factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
+            @Override
+            public void configureBuilder(StreamsBuilder builder) {
+                ReplicationTopology.addTo(builder, plan, counters);
+            }
+
+            @Override
+            public void configureTopology(Topology topology) {
+                ReplicationTopology.verifyStateless(topology.describe());
+                log.info("Replication topology:\n{}", topology.describe());
+            }
+        });
+        factory.setLeaveGroupOnClose(true);
+        return factory;
+    }
+
+    @Bean
+    List<ClusterMonitor> clusterMonitors(FerryProperties properties, Admin sourceAdmin, Admin destinationAdmin) {
+        Duration timeout = properties.health().checkTimeout();
+        return List.of(new ClusterMonitor(source(properties), sourceAdmin, timeout, Clock.systemUTC()),
+                new ClusterMonitor(destination(properties), destinationAdmin, timeout, Clock.systemUTC()));
+    }
+
+    @Bean
+    Housekeeping housekeeping(FerryProperties properties, List<ClusterMonitor> clusterMonitors, DestinationTopics destinationTopics,
+                              ReplicationPlan plan, ReplicationCounters counters) {
+        return new Housekeeping(clusterMonitors, destinationTopics, plan, new CountersLog(counters),
+                properties.health().checkInterval(), properties.logInterval());
+    }
+
+    @Bean
+    ReplicationHealthIndicator replicationHealthIndicator(FerryProperties properties, StreamsBuilderFactoryBean ferryStreams,
+                                                          List<ClusterMonitor> clusterMonitors, ReplicationPlan plan, ReplicationCounters counters) {
+        // Three missed checks in a row before readiness drops for staleness; a failed check drops it at once.
+        Duration maxAge = properties.health().checkInterval().multipliedBy(3).plus(properties.health().checkTimeout());
+        return new ReplicationHealthIndicator(state(ferryStreams), clusterMonitors, plan, counters, maxAge, Clock.systemUTC());
+    }
+
+    @Bean
+    StreamsLivenessIndicator streamsHealthIndicator(StreamsBuilderFactoryBean ferryStreams) {
+        return new StreamsLivenessIndicator(state(ferryStreams));
+    }
+
+    private static Supplier<KafkaStreams.State> state(StreamsBuilderFactoryBean factory) {
+        return () -> {
+            KafkaStreams streams = factory.getKafkaStreams();
+            return streams == null ? null : streams.state();
+        };
+    }
+
+    private static Admin admin(Map<String, Object> cluster, String clientId) {
+        Map<String, Object> config = new java.util.HashMap<>(cluster);
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+        config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        return Admin.create(config);
+    }
+
+    private static ClusterRef source(FerryProperties p) {
+        return new ClusterRef("source", p.source().alias(), p.source().bootstrapServers());
+    }
+
+    private static ClusterRef destination(FerryProperties p) {
+        return new ClusterRef("destination", p.destination().alias(), p.destination().bootstrapServers());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.ferry.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything under {@code ferry:}. Unknown keys are errors (a typo such as {@code destinaton} must not be ignored).
+ *
+ * @param applicationId Kafka Streams application id, which is also the consumer group on the source cluster;
+ *                      empty means {@code ferry-<source alias>-to-<destination alias>}
+ * @param headerPrefix  prefix of the source coordinate headers
+ * @param kafkaStreams  Kafka Streams settings (num.stream.threads, commit.interval.ms, ...) on top of Ferry's defaults
+ * @param logInterval   how often the per-stream copied / filtered counts are logged
+ */
+@Validated
+@ConfigurationProperties(prefix = "ferry", ignoreUnknownFields = false)
+public record FerryProperties(
+        @Valid @NotNull ClusterProperties source,
+        @Valid @NotNull ClusterProperties destination,
+        @NotEmpty List<@Valid StreamProperties> streams,
+        String applicationId,
+        @DefaultValue("ferry.") String headerPrefix,
+        @DefaultValue Map<String, String> kafkaStreams,
+        @DefaultValue("30s") Duration logInterval,
+        @Valid @DefaultValue HealthProperties health) {
+
+    public FerryProperties {
+        streams = (streams != null) ? List.copyOf(streams) : List.of();   // let @NotEmpty report, no NPE
+        kafkaStreams = (kafkaStreams != null) ? Map.copyOf(kafkaStreams) : Map.of();
+    }
+
+    /** Whether the clusters are checked in the background and how stale a check may be before readiness drops. */
+    public record HealthProperties(@DefaultValue("10s") Duration checkInterval,
+                                   @DefaultValue("5s") Duration checkTimeout) {
+    }
+}

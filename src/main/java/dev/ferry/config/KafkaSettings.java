@@ -1,0 +1,86 @@
+package dev.ferry.config;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Turns {@code ferry.*} into Kafka client settings: one map per cluster, and the Kafka Streams settings with Ferry's
+ * defaults under the user's {@code ferry.kafka-streams} overrides. Rejects settings that would break the guarantees.
+ */
+public final class KafkaSettings {
+
+    private KafkaSettings() {
+    }
+
+    /** Ferry's Kafka Streams defaults; each can be overridden in {@code ferry.kafka-streams}. */
+    static Map<String, Object> streamsDefaults() {
+        Map<String, Object> d = new HashMap<>();
+        // Offsets are committed on the source after the producer is flushed: no loss; at most one interval re-sent after a crash.
+        d.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        d.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        d.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        d.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 5);
+        // Streams' own default is 100 ms, which would add up to 100 ms of replication latency per record.
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        // A replacement instance takes over a crashed one's partitions after this, not after the 45 s default.
+        d.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        d.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+        d.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return d;
+    }
+
+    public static String applicationId(FerryProperties p) {
+        return (p.applicationId() != null && !p.applicationId().isBlank()) ? p.applicationId()
+                : "ferry-" + p.source().alias() + "-to-" + p.destination().alias();
+    }
+
+    /** The Kafka Streams configuration; clusters are reached through the client supplier, not through these settings. */
+    public static Map<String, Object> streams(FerryProperties p) {
+        check(p.kafkaStreams(), "ferry.kafka-streams");
+        if (p.kafkaStreams().containsKey(StreamsConfig.APPLICATION_ID_CONFIG)) {
+            throw new InvalidConfigurationPropertyValueException("ferry.kafka-streams[application.id]", p.kafkaStreams().get(StreamsConfig.APPLICATION_ID_CONFIG),
+                    "Set ferry.application-id instead.");
+        }
+        Map<String, Object> config = streamsDefaults();
+        config.putAll(p.kafkaStreams());
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(p));
+        // Required by StreamsConfig; the client supplier applies each cluster's own servers to every client.
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, p.source().bootstrapServers());
+        return config;
+    }
+
+    /** Bootstrap servers and the free-form client settings of one cluster. */
+    public static Map<String, Object> cluster(ClusterProperties cluster, String property) {
+        check(cluster.properties(), property + ".properties");
+        Map<String, Object> config = new HashMap<>(cluster.properties());
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        return config;
+    }
+
+    private static void check(Map<String, String> settings, String property) {
+        String guarantee = settings.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        if (guarantee != null && guarantee.toLowerCase(Locale.ROOT).startsWith("exactly_once")) {
+            throw new InvalidConfigurationPropertyValueException(property + "[processing.guarantee]", guarantee,
+                    "Exactly-once cannot work across two clusters: the source offsets would have to be committed in a transaction on the "
+                            + "destination cluster, where they do not live, so Kafka Streams would livelock and commit nothing. Ferry is "
+                            + "at-least-once, and the source coordinate headers on every copy make any duplicate detectable. Remove this setting.");
+        }
+        if (settings.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+            String where = property.startsWith("ferry.kafka-streams") ? "ferry.source.bootstrap-servers and ferry.destination.bootstrap-servers"
+                    : property.replace(".properties", ".bootstrap-servers");
+            throw new InvalidConfigurationPropertyValueException(property + "[bootstrap.servers]", settings.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG),
+                    "Set " + where + " instead.");
+        }
+    }
+}

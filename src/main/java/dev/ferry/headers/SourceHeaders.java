@@ -1,0 +1,88 @@
+package dev.ferry.headers;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * The source coordinate headers Ferry writes on every copy (DESIGN §3): their names, and how their values are
+ * encoded (UTF-8 decimal text). The prefix is configurable; the names below it are fixed.
+ */
+public final class SourceHeaders {
+
+    public static final String DEFAULT_PREFIX = "ferry.";
+
+    private final String cluster;
+    private final String topic;
+    private final String partition;
+    private final String offset;
+    private final String timestamp;
+    private final String origin;
+
+    public SourceHeaders(String prefix) {
+        this.cluster = prefix + "source.cluster";
+        this.topic = prefix + "source.topic";
+        this.partition = prefix + "source.partition";
+        this.offset = prefix + "source.offset";
+        this.timestamp = prefix + "source.timestamp";
+        this.origin = prefix + "origin.cluster";
+    }
+
+    public String cluster() {
+        return cluster;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public String partition() {
+        return partition;
+    }
+
+    public String offset() {
+        return offset;
+    }
+
+    public String timestamp() {
+        return timestamp;
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    /** The per-hop headers, replaced on every copy; {@link #origin()} is written once and kept. */
+    public List<String> perHop() {
+        return List.of(cluster, topic, partition, offset, timestamp);
+    }
+
+    public static byte[] encode(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static byte[] encode(long number) {
+        return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The header's value as text, or null when the header is absent or has a null value. */
+    public static String text(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return (header == null || header.value() == null) ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The header's value as a decimal number, or -1 when absent or not a number. */
+    public static long number(Headers headers, String name) {
+        String text = text(headers, name);
+        if (text == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.ferry.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+import dev.ferry.cluster.ClusterMonitor;
+import dev.ferry.mapping.ReplicationPlan;
+import dev.ferry.mapping.StreamMapping;
+import dev.ferry.topology.ReplicationCounters;
+import dev.ferry.topology.StreamCounters;
+
+/**
+ * Readiness: UP only while Kafka Streams is RUNNING and both clusters answered a background check recently.
+ * Reads state only (no broker round trip); never shows client settings, which may hold credentials.
+ */
+public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
+
+    private final Supplier<KafkaStreams.State> state;
+    private final List<ClusterMonitor> clusters;
+    private final ReplicationPlan plan;
+    private final ReplicationCounters counters;
+    private final Duration maxCheckAge;
+    private final Clock clock;
+
+    public ReplicationHealthIndicator(Supplier<KafkaStreams.State> state, List<ClusterMonitor> clusters, ReplicationPlan plan,
+                                      ReplicationCounters counters, Duration maxCheckAge, Clock clock) {
+        super("Replication health check failed");
+        this.state = state;
+        this.clusters = List.copyOf(clusters);
+        this.plan = plan;
+        this.counters = counters;
+        this.maxCheckAge = maxCheckAge;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        KafkaStreams.State current = state.get();
+        Instant now = clock.instant();
+        boolean up = current == KafkaStreams.State.RUNNING;
+        builder.withDetail("state", current == null ? "NOT_STARTED" : current.name());
+        for (ClusterMonitor monitor : clusters) {
+            ClusterMonitor.Status s = monitor.status();
+            boolean healthy = s.isHealthy(now, maxCheckAge);
+            up &= healthy;
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("alias", s.cluster().alias());
+            detail.put("bootstrapServers", s.cluster().bootstrapServers());
+            detail.put("reachable", healthy);
+            if (s.lastSuccess() != null) {
+                detail.put("lastAnswer", s.lastSuccess().toString());
+            }
+            if (s.error() != null) {
+                detail.put("error", s.error());
+            }
+            builder.withDetail(s.cluster().role(), detail);
+        }
+        Map<String, Object> streams = new LinkedHashMap<>();
+        for (StreamMapping m : plan.streams()) {
+            StreamCounters.Snapshot c = counters.forStream(m.name()).snapshot();
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("source", m.source().describe());
+            detail.put("destination", m.namer().template());
+            detail.put("filter", m.filter().describe());
+            detail.put("partitioning", m.partitioning().name().toLowerCase().replace('_', '-'));
+            detail.put("copied", c.copied());
+            detail.put("filtered", c.filtered());
+            detail.put("malformed", c.malformed());
+            detail.put("loopsStopped", c.loops());
+            streams.put(m.name(), detail);
+        }
+        builder.withDetail("streams", streams);
+        if (up) {
+            builder.up();
+        } else {
+            builder.down();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.ferry.topology;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+import dev.ferry.mapping.Partitioning;
+import dev.ferry.mapping.ReplicationPlan;
+import dev.ferry.mapping.SourceSelector;
+import dev.ferry.mapping.StreamMapping;
+
+/**
+ * Builds the replication topology from a plan: for every stream {@code <name>-filter -> <name>-stamp -> <name>-sink},
+ * fed by one source node per source topic (or pattern) so that several streams can read the same topic.
+ * Stateless: no stores, no repartitioning, no internal topics.
+ */
+public final class ReplicationTopology {
+
+    private ReplicationTopology() {
+    }
+
+    public static Topology build(ReplicationPlan plan, ReplicationCounters counters) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addTo(builder, plan, counters);
+        Topology topology = builder.build();
+        verifyStateless(topology.describe());
+        return topology;
+    }
+
+    public static void addTo(StreamsBuilder builder, ReplicationPlan plan, ReplicationCounters counters) {
+        Map<String, List<StreamMapping>> bySource = new LinkedHashMap<>();
+        for (StreamMapping m : plan.streams()) {
+            bySource.computeIfAbsent(m.source().describe(), k -> new ArrayList<>()).add(m);
+        }
+        for (List<StreamMapping> readers : bySource.values()) {
+            KStream<byte[], byte[]> source = source(builder, readers);
+            boolean shared = readers.size() > 1;
+            for (StreamMapping m : readers) {
+                StreamCounters c = counters.forStream(m.name());
+                source.processValues(() -> new FilterProcessor(m.filter(), plan.headers(), plan.destinationAlias(), c), Named.as(m.name() + "-filter"))
+                        .processValues(() -> new StampProcessor(plan.headers(), plan.sourceAlias(), shared, c), Named.as(m.name() + "-stamp"))
+                        .to((key, value, context) -> m.namer().destinationFor(context.topic()), produced(m));
+            }
+        }
+    }
+
+    private static KStream<byte[], byte[]> source(StreamsBuilder builder, List<StreamMapping> readers) {
+        String name = readers.stream().map(StreamMapping::name).collect(Collectors.joining(".")) + "-source";
+        Consumed<byte[], byte[]> consumed = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                .withTimestampExtractor(new SourceTimestampExtractor())
+                .withName(name);
+        SourceSelector selector = readers.get(0).source();
+        if (selector instanceof SourceSelector.TopicPattern p) {
+            return builder.stream(p.pattern(), consumed);
+        }
+        return builder.stream(((SourceSelector.Topic) selector).name(), consumed);
+    }
+
+    private static Produced<byte[], Routed> produced(StreamMapping m) {
+        Produced<byte[], Routed> produced = Produced.with(Serdes.ByteArray(), Routed.SERDE).withName(m.name() + "-sink");
+        return m.partitioning() == Partitioning.PRESERVE ? produced.withStreamPartitioner(new Routed.PreservePartitioner()) : produced;
+    }
+
+    /** A replicator must never need local state or internal topics: refuse a topology that would. */
+    public static void verifyStateless(TopologyDescription description) {
+        List<String> problems = new ArrayList<>();
+        if (!description.globalStores().isEmpty()) {
+            problems.add("global stores " + description.globalStores());
+        }
+        for (TopologyDescription.Subtopology sub : description.subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Processor p && !p.stores().isEmpty()) {
+                    problems.add(node.name() + " uses state stores " + p.stores());
+                }
+                if (node instanceof TopologyDescription.Source s && s.topicSet() != null
+                        && s.topicSet().stream().anyMatch(t -> t.endsWith("-repartition") || t.endsWith("-changelog"))) {
+                    problems.add(node.name() + " reads internal topics " + s.topicSet());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("The replication topology must be stateless, but " + String.join("; ", problems));
+        }
+    }
+
+}

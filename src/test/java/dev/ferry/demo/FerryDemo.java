@@ -1,0 +1,81 @@
+package dev.ferry.demo;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.springframework.boot.SpringApplication;
+
+import dev.ferry.FerryApplication;
+import dev.ferry.support.TwoClusters;
+
+/**
+ * {@code ./mvnw spring-boot:test-run}: two in-process KRaft clusters, the example topics of the top-level
+ * {@code application.yml}, a steady trickle of demo events (some pass the filters, some do not, a few are not JSON),
+ * and Ferry pointed at both clusters. Stop with Ctrl-C.
+ */
+public final class FerryDemo {
+
+    private static final String[] REGIONS = {"eu", "us", "apac"};
+    private static final String[] STATUSES = {"PAID", "SHIPPED", "PENDING", "FAILED"};
+
+    private FerryDemo() {
+    }
+
+    public static void main(String[] args) {
+        TwoClusters clusters = new TwoClusters();
+        clusters.createSourceTopic("orders", 3);
+        clusters.createSourceTopic("payments", 3);
+        clusters.createSourceTopic("audit.logins", 2);
+        clusters.createSourceTopic("audit.admin", 1);
+
+        Thread traffic = new Thread(() -> produce(clusters.sourceServers()), "demo-traffic");
+        traffic.setDaemon(true);
+        traffic.start();
+
+        List<String> arguments = new ArrayList<>(List.of(args));
+        arguments.add("--ferry.source.bootstrap-servers=" + clusters.sourceServers());
+        arguments.add("--ferry.destination.bootstrap-servers=" + clusters.destinationServers());
+        arguments.add("--ferry.log-interval=5s");
+        var context = SpringApplication.run(FerryApplication.class, arguments.toArray(String[]::new));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            context.close();
+            clusters.close();
+        }, "demo-shutdown"));
+    }
+
+    private static void produce(String servers) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        try (KafkaProducer<byte[], byte[]> producer = TwoClusters.producer(servers)) {
+            for (long i = 0; !Thread.currentThread().isInterrupted(); i++) {
+                String region = REGIONS[random.nextInt(REGIONS.length)];
+                ProducerRecord<byte[], byte[]> order = new ProducerRecord<>("orders", bytes("order-" + i),
+                        bytes("{\"id\":" + i + ",\"region\":\"" + region + "\"}"));
+                order.headers().add(new RecordHeader("region", bytes(region)));
+                producer.send(order);
+
+                String payment = (i % 50 == 49) ? "not json " + i
+                        : "{\"id\":" + i + ",\"status\":\"" + STATUSES[random.nextInt(STATUSES.length)] + "\",\"amount\":" + random.nextInt(300) + "}";
+                producer.send(new ProducerRecord<>("payments", bytes("payment-" + i), bytes(payment)));
+
+                if (i % 5 == 0) {
+                    producer.send(new ProducerRecord<>(i % 10 == 0 ? "audit.logins" : "audit.admin", bytes("user-" + (i % 7)),
+                            bytes("{\"event\":\"login\",\"seq\":" + i + "}")));
+                }
+                try {
+                    Thread.sleep(100);   // a trickle, ~10 events per second per topic
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
