@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
@@ -38,8 +39,14 @@ public class FerryConfiguration {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
     @Bean
-    ReplicationPlan replicationPlan(FerryProperties properties) {
+    ReplicationPlan replicationPlan(FerryProperties properties, ConfigurableEnvironment environment) {
+        UnknownKeys.check(environment);
         return ReplicationPlan.from(properties);
+    }
+
+    @Bean
+    KafkaSettings kafkaSettings(FerryProperties properties) {
+        return KafkaSettings.from(properties);
     }
 
     @Bean
@@ -48,13 +55,13 @@ public class FerryConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    Admin sourceAdmin(FerryProperties properties) {
-        return admin(KafkaSettings.cluster(properties.source(), "ferry.source"), "ferry-source-admin");
+    Admin sourceAdmin(KafkaSettings settings) {
+        return admin(settings.source(), "ferry-source-admin");
     }
 
     @Bean(destroyMethod = "close")
-    Admin destinationAdmin(FerryProperties properties) {
-        return admin(KafkaSettings.cluster(properties.destination(), "ferry.destination"), "ferry-destination-admin");
+    Admin destinationAdmin(KafkaSettings settings) {
+        return admin(settings.destination(), "ferry-destination-admin");
     }
 
     @Bean
@@ -63,17 +70,15 @@ public class FerryConfiguration {
     }
 
     @Bean
-    StreamsBuilderFactoryBean ferryStreams(FerryProperties properties, ReplicationPlan plan, ReplicationCounters counters,
+    StreamsBuilderFactoryBean ferryStreams(KafkaSettings settings, ReplicationPlan plan, ReplicationCounters counters,
                                            DestinationTopics destinationTopics) {
         // Before anything is consumed: a missing destination topic would block every send while Streams looks RUNNING.
         for (DestinationTopics.Route route : destinationTopics.ensure(plan)) {
             log.info("Stream {}: {} ({} partitions) -> {} ({} partitions{})", route.stream(), route.sourceTopic(), route.sourcePartitions(),
                     route.destinationTopic(), route.destinationPartitions(), route.created() ? ", created" : "");
         }
-        StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(KafkaSettings.streams(properties)));
-        factory.setClientSupplier(new CrossClusterClientSupplier(
-                KafkaSettings.cluster(properties.source(), "ferry.source"),
-                KafkaSettings.cluster(properties.destination(), "ferry.destination")));
+        StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(settings.streams()));
+        factory.setClientSupplier(new CrossClusterClientSupplier(settings.source(), settings.destination()));
         factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
             @Override
             public void configureBuilder(StreamsBuilder builder) {

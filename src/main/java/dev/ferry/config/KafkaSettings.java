@@ -12,12 +12,30 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Turns {@code ferry.*} into Kafka client settings: one map per cluster, and the Kafka Streams settings with Ferry's
- * defaults under the user's {@code ferry.kafka-streams} overrides. Rejects settings that would break the guarantees.
+ * Kafka client settings derived from {@code ferry.*}: one map per cluster, and the Kafka Streams settings with Ferry's
+ * defaults under the user's {@code ferry.kafka-streams} overrides. {@link #from} rejects settings that would break
+ * the guarantees, before any client is created.
+ *
+ * @param source      bootstrap servers and client settings of the source cluster
+ * @param destination bootstrap servers and client settings of the destination cluster
+ * @param streams     Kafka Streams settings; clusters are reached through the client supplier, not through these
  */
-public final class KafkaSettings {
+public record KafkaSettings(Map<String, Object> source, Map<String, Object> destination, Map<String, Object> streams) {
 
-    private KafkaSettings() {
+    public KafkaSettings {
+        source = Map.copyOf(source);
+        destination = Map.copyOf(destination);
+        streams = Map.copyOf(streams);
+    }
+
+    @Override
+    public String toString() {
+        // the values may hold credentials (sasl.jaas.config, ssl passwords): print only the keys
+        return "KafkaSettings[source=" + source.keySet() + ", destination=" + destination.keySet() + ", streams=" + streams.keySet() + "]";
+    }
+
+    public static KafkaSettings from(FerryProperties p) {
+        return new KafkaSettings(cluster(p.source(), "ferry.source"), cluster(p.destination(), "ferry.destination"), streams(p));
     }
 
     /** Ferry's Kafka Streams defaults; each can be overridden in {@code ferry.kafka-streams}. */
@@ -40,13 +58,12 @@ public final class KafkaSettings {
         return d;
     }
 
-    public static String applicationId(FerryProperties p) {
+    static String applicationId(FerryProperties p) {
         return (p.applicationId() != null && !p.applicationId().isBlank()) ? p.applicationId()
                 : "ferry-" + p.source().alias() + "-to-" + p.destination().alias();
     }
 
-    /** The Kafka Streams configuration; clusters are reached through the client supplier, not through these settings. */
-    public static Map<String, Object> streams(FerryProperties p) {
+    static Map<String, Object> streams(FerryProperties p) {
         check(p.kafkaStreams(), "ferry.kafka-streams");
         if (p.kafkaStreams().containsKey(StreamsConfig.APPLICATION_ID_CONFIG)) {
             throw new InvalidConfigurationPropertyValueException("ferry.kafka-streams[application.id]", p.kafkaStreams().get(StreamsConfig.APPLICATION_ID_CONFIG),
@@ -60,8 +77,7 @@ public final class KafkaSettings {
         return config;
     }
 
-    /** Bootstrap servers and the free-form client settings of one cluster. */
-    public static Map<String, Object> cluster(ClusterProperties cluster, String property) {
+    static Map<String, Object> cluster(ClusterProperties cluster, String property) {
         check(cluster.properties(), property + ".properties");
         Map<String, Object> config = new HashMap<>(cluster.properties());
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());

@@ -1,6 +1,7 @@
 package dev.ferry.config;
 
-import jakarta.validation.Valid;
+import java.util.Map;
+
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
@@ -11,6 +12,8 @@ import dev.ferry.mapping.Partitioning;
 /**
  * One replicated stream as the user writes it. Exactly one of {@code source} / {@code source-pattern} and exactly one
  * of {@code destination} / {@code rename} is set; {@code ReplicationPlan} checks that and builds the domain model.
+ * The filter is kept as the bound tree because filters nest, which typed binding cannot express; {@code FilterParser}
+ * reads it.
  */
 public record StreamProperties(
         @NotNull @Pattern(regexp = "[a-z0-9-]+", message = "must match [a-z0-9-]+ (it prefixes processor names and metric tags)") String name,
@@ -18,6 +21,6 @@ public record StreamProperties(
         String sourcePattern,
         String destination,
         String rename,
-        @Valid FilterSpec filter,
+        Map<String, Object> filter,
         @DefaultValue("preserve") Partitioning partitioning) {
 }

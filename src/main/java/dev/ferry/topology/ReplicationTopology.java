@@ -14,6 +14,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 
 import dev.ferry.mapping.Partitioning;
 import dev.ferry.mapping.ReplicationPlan;
@@ -48,9 +49,14 @@ public final class ReplicationTopology {
             boolean shared = readers.size() > 1;
             for (StreamMapping m : readers) {
                 StreamCounters c = counters.forStream(m.name());
-                source.processValues(() -> new FilterProcessor(m.filter(), plan.headers(), plan.destinationAlias(), c), Named.as(m.name() + "-filter"))
-                        .processValues(() -> new StampProcessor(plan.headers(), plan.sourceAlias(), shared, c), Named.as(m.name() + "-stamp"))
-                        .to((key, value, context) -> m.namer().destinationFor(context.topic()), produced(m));
+                KStream<byte[], Routed> stamped = source
+                        .processValues(() -> new FilterProcessor(m.filter(), plan.headers(), plan.destinationAlias(), c), Named.as(m.name() + "-filter"))
+                        .processValues(() -> new StampProcessor(plan.headers(), plan.sourceAlias(), shared, c), Named.as(m.name() + "-stamp"));
+                if (m.namer().isFixed()) {
+                    stamped.to(m.namer().template(), produced(m));
+                } else {
+                    stamped.to((key, value, context) -> m.namer().destinationFor(context.topic()), produced(m));
+                }
             }
         }
     }
@@ -69,7 +75,13 @@ public final class ReplicationTopology {
 
     private static Produced<byte[], Routed> produced(StreamMapping m) {
         Produced<byte[], Routed> produced = Produced.with(Serdes.ByteArray(), Routed.SERDE).withName(m.name() + "-sink");
-        return m.partitioning() == Partitioning.PRESERVE ? produced.withStreamPartitioner(new Routed.PreservePartitioner()) : produced;
+        StreamPartitioner<byte[], Routed> partitioner = partitioner(m);
+        return partitioner != null ? produced.withStreamPartitioner(partitioner) : produced;
+    }
+
+    /** Preserve: the source partition. Key-hash: none, so the producer hashes the key (murmur2, like any Kafka client). */
+    static StreamPartitioner<byte[], Routed> partitioner(StreamMapping m) {
+        return m.partitioning() == Partitioning.PRESERVE ? new Routed.PreservePartitioner() : null;
     }
 
     /** A replicator must never need local state or internal topics: refuse a topology that would. */

@@ -1,0 +1,40 @@
+package dev.ferry.support;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.ferry.config.ClusterProperties;
+import dev.ferry.config.FerryProperties;
+import dev.ferry.config.StreamProperties;
+import dev.ferry.mapping.Partitioning;
+import dev.ferry.mapping.ReplicationPlan;
+
+/** Builds plans the way the application does, from property records, for tests without a Spring context. */
+public final class Plans {
+
+    private Plans() {
+    }
+
+    public static StreamProperties stream(String name, String source, String destination, Map<String, Object> filter) {
+        return new StreamProperties(name, source, null, destination, null, filter, Partitioning.PRESERVE);
+    }
+
+    public static StreamProperties stream(String name, String source, String destination, Map<String, Object> filter, Partitioning partitioning) {
+        return new StreamProperties(name, source, null, destination, null, filter, partitioning);
+    }
+
+    public static StreamProperties patternStream(String name, String pattern, String rename) {
+        return new StreamProperties(name, null, pattern, null, rename, null, Partitioning.PRESERVE);
+    }
+
+    public static FerryProperties properties(String sourceServers, String destinationServers, StreamProperties... streams) {
+        return new FerryProperties(new ClusterProperties("east", sourceServers, Map.of()), new ClusterProperties("west", destinationServers, Map.of()),
+                List.of(streams), null, "ferry.", Map.of(), Duration.ofSeconds(30),
+                new FerryProperties.HealthProperties(Duration.ofSeconds(10), Duration.ofSeconds(5)));
+    }
+
+    public static ReplicationPlan plan(StreamProperties... streams) {
+        return ReplicationPlan.from(properties("source:9092", "destination:9092", streams));
+    }
+}

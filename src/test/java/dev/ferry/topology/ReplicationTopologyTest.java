@@ -1,0 +1,224 @@
+package dev.ferry.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+
+import dev.ferry.mapping.Partitioning;
+import dev.ferry.mapping.ReplicationPlan;
+import dev.ferry.support.Plans;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ReplicationTopologyTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-02T03:04:05.678Z");
+
+    private static final Map<String, Object> EU_ONLY = Map.of("header", Map.of("name", "region", "equals", "eu"));
+
+    private static TopologyTestDriver driver(ReplicationPlan plan, ReplicationCounters counters) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ferry-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        return new TopologyTestDriver(ReplicationTopology.build(plan, counters), props);
+    }
+
+    private static TestInputTopic<byte[], byte[]> input(TopologyTestDriver driver, String topic) {
+        return driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static TestOutputTopic<byte[], byte[]> output(TopologyTestDriver driver, String topic) {
+        return driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String header(Headers headers, String name) {
+        Header h = headers.lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> values(Headers headers, String name) {
+        List<String> values = new ArrayList<>();
+        headers.headers(name).forEach(h -> values.add(new String(h.value(), StandardCharsets.UTF_8)));
+        return values;
+    }
+
+    private static TestRecord<byte[], byte[]> record(String key, byte[] value, String... headers) {
+        RecordHeaders h = new RecordHeaders();
+        for (int i = 0; i < headers.length; i += 2) {
+            h.add(headers[i], bytes(headers[i + 1]));
+        }
+        return new TestRecord<>(key == null ? null : bytes(key), value, h, T0);
+    }
+
+    @Test
+    void copiesKeyValueAndTimestampUntouchedAndStampsSourceCoordinates() {
+        ReplicationPlan plan = Plans.plan(Plans.stream("orders", "orders", "east.orders", null));
+        byte[] value = {0, 1, 2, (byte) 0xff, 'x'};   // not text: bytes must pass untouched
+        try (TopologyTestDriver driver = driver(plan, new ReplicationCounters(plan))) {
+            input(driver, "orders").pipeInput(record("k1", value, "trace", "abc"));
+            TestRecord<byte[], byte[]> copy = output(driver, "east.orders").readRecord();
+            assertThat(copy.key()).isEqualTo(bytes("k1"));
+            assertThat(copy.value()).isEqualTo(value);
+            assertThat(copy.getRecordTime()).isEqualTo(T0);
+            Headers h = copy.headers();
+            assertThat(header(h, "trace")).isEqualTo("abc");
+            assertThat(header(h, "ferry.source.cluster")).isEqualTo("east");
+            assertThat(header(h, "ferry.source.topic")).isEqualTo("orders");
+            assertThat(header(h, "ferry.source.partition")).isEqualTo("0");
+            assertThat(header(h, "ferry.source.offset")).isEqualTo("0");
+            assertThat(header(h, "ferry.source.timestamp")).isEqualTo(Long.toString(T0.toEpochMilli()));
+            assertThat(header(h, "ferry.origin.cluster")).isEqualTo("east");
+        }
+    }
+
+    @Test
+    void dropsFilteredRecordsAndStampsTheOffsetsOfThoseThatPass() {
+        ReplicationPlan plan = Plans.plan(Plans.stream("orders-eu", "orders", "east.orders.eu", EU_ONLY));
+        ReplicationCounters counters = new ReplicationCounters(plan);
+        try (TopologyTestDriver driver = driver(plan, counters)) {
+            TestInputTopic<byte[], byte[]> in = input(driver, "orders");
+            String[] regions = {"eu", "us", "eu", "apac", "eu"};
+            for (int i = 0; i < regions.length; i++) {
+                in.pipeInput(record("k" + i, bytes("v" + i), "region", regions[i]));
+            }
+            List<TestRecord<byte[], byte[]>> copies = output(driver, "east.orders.eu").readRecordsToList();
+            assertThat(copies).extracting(r -> header(r.headers(), "ferry.source.offset")).containsExactly("0", "2", "4");
+            assertThat(copies).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly("v0", "v2", "v4");
+            StreamCounters.Snapshot c = counters.forStream("orders-eu").snapshot();
+            assertThat(c.copied()).isEqualTo(3);
+            assertThat(c.filtered()).isEqualTo(2);
+            assertThat(c.copiedBytes()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void doesNotCopyRecordsThatOriginatedOnTheDestination() {
+        ReplicationPlan plan = Plans.plan(Plans.stream("orders", "orders", "east.orders", null));
+        ReplicationCounters counters = new ReplicationCounters(plan);
+        try (TopologyTestDriver driver = driver(plan, counters)) {
+            TestInputTopic<byte[], byte[]> in = input(driver, "orders");
+            in.pipeInput(record("from-west", bytes("a"), "ferry.origin.cluster", "west", "ferry.source.cluster", "west"));
+            in.pipeInput(record("from-north", bytes("b"), "ferry.origin.cluster", "north", "ferry.source.cluster", "north",
+                    "ferry.source.offset", "77", "ferry.source.topic", "north-orders"));
+            List<TestRecord<byte[], byte[]>> copies = output(driver, "east.orders").readRecordsToList();
+            assertThat(copies).hasSize(1);
+            Headers h = copies.get(0).headers();
+            assertThat(values(h, "ferry.origin.cluster")).containsExactly("north");   // first origin kept
+            assertThat(values(h, "ferry.source.cluster")).containsExactly("east");    // previous hop replaced
+            assertThat(values(h, "ferry.source.offset")).containsExactly("1");
+            assertThat(values(h, "ferry.source.topic")).containsExactly("orders");
+            assertThat(counters.forStream("orders").snapshot().loops()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void passesTombstonesAndCountsMalformedValuesUnderJsonFilters() {
+        ReplicationPlan plan = Plans.plan(Plans.stream("paid", "payments", "east.payments",
+                Map.of("json", Map.of("path", "/status", "equals", "PAID"))));
+        ReplicationCounters counters = new ReplicationCounters(plan);
+        try (TopologyTestDriver driver = driver(plan, counters)) {
+            TestInputTopic<byte[], byte[]> in = input(driver, "payments");
+            in.pipeInput(record("p1", bytes("{\"status\":\"PAID\"}")));
+            in.pipeInput(record("p2", bytes("{\"status\":\"NEW\"}")));
+            in.pipeInput(record("p3", bytes("{oops")));
+            in.pipeInput(record("p1", null));
+            List<TestRecord<byte[], byte[]>> copies = output(driver, "east.payments").readRecordsToList();
+            assertThat(copies).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("p1", "p1");
+            assertThat(copies.get(1).value()).isNull();
+            assertThat(header(copies.get(1).headers(), "ferry.source.offset")).isEqualTo("3");
+            StreamCounters.Snapshot c = counters.forStream("paid").snapshot();
+            assertThat(c.copied()).isEqualTo(2);
+            assertThat(c.filtered()).isEqualTo(1);
+            assertThat(c.malformed()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void streamsSharingASourceTopicStampTheirOwnCopies() {
+        ReplicationPlan plan = Plans.plan(
+                Plans.stream("orders-eu", "orders", "east.orders.eu", EU_ONLY),
+                Plans.stream("orders-all", "orders", "east.orders.all", null));
+        try (TopologyTestDriver driver = driver(plan, new ReplicationCounters(plan))) {
+            input(driver, "orders").pipeInput(record("k", bytes("v"), "region", "eu"));
+            input(driver, "orders").pipeInput(record("k", bytes("w"), "region", "us"));
+            List<TestRecord<byte[], byte[]>> eu = output(driver, "east.orders.eu").readRecordsToList();
+            List<TestRecord<byte[], byte[]>> all = output(driver, "east.orders.all").readRecordsToList();
+            assertThat(eu).hasSize(1);
+            assertThat(all).hasSize(2);
+            assertThat(values(eu.get(0).headers(), "ferry.source.offset")).containsExactly("0");
+            assertThat(values(all.get(0).headers(), "ferry.source.offset")).containsExactly("0");
+            assertThat(values(all.get(1).headers(), "ferry.source.offset")).containsExactly("1");
+        }
+    }
+
+    @Test
+    void renamesEveryTopicAPatternMatches() {
+        ReplicationPlan plan = Plans.plan(Plans.patternStream("audit", "audit\\..*", "${source.alias}.${topic}.${destination.alias}"));
+        try (TopologyTestDriver driver = driver(plan, new ReplicationCounters(plan))) {
+            input(driver, "audit.logins").pipeInput(record("u", bytes("login")));
+            input(driver, "audit.admin").pipeInput(record("u", bytes("admin")));
+            assertThat(output(driver, "east.audit.logins.west").readValue()).isEqualTo(bytes("login"));
+            TestRecord<byte[], byte[]> admin = output(driver, "east.audit.admin.west").readRecord();
+            assertThat(admin.value()).isEqualTo(bytes("admin"));
+            assertThat(header(admin.headers(), "ferry.source.topic")).isEqualTo("audit.admin");
+        }
+    }
+
+    @Test
+    void namesEveryProcessorAfterItsStream() {
+        ReplicationPlan plan = Plans.plan(Plans.stream("orders-eu", "orders", "east.orders.eu", EU_ONLY));
+        String description = ReplicationTopology.build(plan, new ReplicationCounters(plan)).describe().toString();
+        assertThat(description).contains("Source: orders-eu-source (topics: [orders])", "Processor: orders-eu-filter",
+                "Processor: orders-eu-stamp", "Sink: orders-eu-sink (topic: east.orders.eu)");
+    }
+
+    @Test
+    void preservePartitioningSendsEachCopyToItsSourcePartitionAndKeyHashLeavesItToTheProducer() {
+        ReplicationPlan plan = Plans.plan(
+                Plans.stream("kept", "orders", "east.orders", null, Partitioning.PRESERVE),
+                Plans.stream("hashed", "payments", "east.payments", null, Partitioning.KEY_HASH));
+        var preserve = ReplicationTopology.partitioner(plan.stream("kept"));
+        assertThat(preserve.partitions("east.orders", bytes("k"), new Routed(bytes("v"), 2), 6)).isEqualTo(Optional.of(Set.of(2)));
+        assertThat(preserve.partitions("east.orders", bytes("k"), new Routed(bytes("v"), 100), 200)).isEqualTo(Optional.of(Set.of(100)));
+        assertThatThrownBy(() -> preserve.partitions("east.orders", bytes("k"), new Routed(bytes("v"), 3), 3))
+                .hasMessageContaining("Destination topic east.orders has 3 partitions but the record comes from source partition 3");
+        assertThat(ReplicationTopology.partitioner(plan.stream("hashed"))).isNull();
+    }
+
+    @Test
+    void refusesATopologyWithStateStores() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("in", Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())).groupByKey().count(Materialized.as("counts"));
+        Topology topology = builder.build();
+        assertThatThrownBy(() -> ReplicationTopology.verifyStateless(topology.describe()))
+                .hasMessageStartingWith("The replication topology must be stateless, but")
+                .hasMessageContaining("uses state stores [counts]");
+    }
+}
