@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
@@ -39,8 +38,7 @@ public class FerryConfiguration {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
     @Bean
-    ReplicationPlan replicationPlan(FerryProperties properties, ConfigurableEnvironment environment) {
-        UnknownKeys.check(environment);
+    ReplicationPlan replicationPlan(FerryProperties properties) {
         return ReplicationPlan.from(properties);
     }
 

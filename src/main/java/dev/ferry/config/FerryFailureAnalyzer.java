@@ -1,21 +1,23 @@
 package dev.ferry.config;
 
-import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 
 import dev.ferry.cluster.ClusterUnavailableException;
 import dev.ferry.cluster.TopicProvisioningException;
 
 /** Turns Ferry's startup failures into Boot's short "what went wrong / what to do" report instead of a stack trace. */
-class FerryFailureAnalyzer extends AbstractFailureAnalyzer<RuntimeException> {
+class FerryFailureAnalyzer implements FailureAnalyzer {
 
     @Override
-    protected FailureAnalysis analyze(Throwable rootFailure, RuntimeException cause) {
-        if (cause instanceof TopicProvisioningException) {
-            return new FailureAnalysis(cause.getMessage(), "Fix the topics or the stream mapping named above, then start Ferry again.", cause);
-        }
-        if (cause instanceof ClusterUnavailableException) {
-            return new FailureAnalysis(cause.getMessage(), "Make the cluster reachable or correct its settings, then start Ferry again.", cause);
+    public FailureAnalysis analyze(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TopicProvisioningException) {
+                return new FailureAnalysis(t.getMessage(), "Fix the topics or the stream mapping named above, then start Ferry again.", t);
+            }
+            if (t instanceof ClusterUnavailableException) {
+                return new FailureAnalysis(t.getMessage(), "Make the cluster reachable or correct its settings, then start Ferry again.", t);
+            }
         }
         return null;
     }

@@ -43,8 +43,8 @@ class ConfigurationErrorsTest {
         }
 
         @Bean
-        ReplicationPlan plan(FerryProperties properties, org.springframework.core.env.ConfigurableEnvironment environment) {
-            return new FerryConfiguration().replicationPlan(properties, environment);
+        ReplicationPlan plan(FerryProperties properties) {
+            return new FerryConfiguration().replicationPlan(properties);
         }
     }
 

@@ -1,0 +1,224 @@
+package dev.ferry;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.ferry.headers.SourceHeaders;
+import dev.ferry.support.FerryRunner;
+import dev.ferry.support.TwoClusters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The real application between two real in-process KRaft clusters. */
+class CrossClusterReplicationTest {
+
+    private static final int ORDERS = 12_000;
+    private static final int PAYMENTS = 6_000;
+    private static final String[] REGIONS = {"eu", "us", "apac"};
+
+    private static TwoClusters clusters;
+
+    @BeforeAll
+    static void startClusters() {
+        clusters = new TwoClusters();
+    }
+
+    @AfterAll
+    static void stopClusters() {
+        clusters.close();
+    }
+
+    /** Where each record that should be copied was written on the source: (topic, partition, offset) -> key. */
+    private record Sent(String topic, int partition, long offset, String key) {
+    }
+
+    @Test
+    void copiesEveryPassingRecordToItsDestinationTopicAndPartitionWithSourceCoordinates() throws Exception {
+        clusters.createSourceTopic("orders", 3);
+        clusters.createSourceTopic("payments", 4);
+        clusters.createDestinationTopic("east.payments.paid", 2);   // fewer partitions: fine for key-hash
+
+        List<Sent> expectedOrders = new ArrayList<>();
+        List<Sent> expectedPayments = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = TwoClusters.producer(clusters.sourceServers())) {
+            List<Future<RecordMetadata>> orders = new ArrayList<>();
+            for (int i = 0; i < ORDERS; i++) {
+                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>("orders", i % 3, bytes("order-" + i), bytes("{\"n\":" + i + "}"));
+                r.headers().add(new RecordHeader("region", bytes(REGIONS[i % 3 == 0 ? 0 : (i % 2) + 1])));
+                if (i % 1000 == 999) {
+                    r.headers().add(new RecordHeader("ferry.origin.cluster", bytes("west")));   // came from the destination: a loop
+                }
+                orders.add(producer.send(r));
+            }
+            List<Future<RecordMetadata>> payments = new ArrayList<>();
+            for (int i = 0; i < PAYMENTS; i++) {
+                String status = i % 2 == 0 ? "PAID" : "PENDING";
+                payments.add(producer.send(new ProducerRecord<>("payments", bytes("payment-" + i), bytes("{\"status\":\"" + status + "\"}"))));
+            }
+            for (int i = 0; i < ORDERS; i++) {
+                RecordMetadata md = orders.get(i).get();
+                if (i % 3 == 0 && i % 1000 != 999) {
+                    expectedOrders.add(new Sent("orders", md.partition(), md.offset(), "order-" + i));
+                }
+            }
+            for (int i = 0; i < PAYMENTS; i += 2) {
+                RecordMetadata md = payments.get(i).get();
+                expectedPayments.add(new Sent("payments", md.partition(), md.offset(), "payment-" + i));
+            }
+        }
+
+        try (ConfigurableApplicationContext ferry = FerryRunner.start(clusters,
+                "ferry.source.properties[ssl.key.password]=do-not-show-me",
+                "ferry.streams[0].name=orders-eu",
+                "ferry.streams[0].source=orders",
+                "ferry.streams[0].destination=east.orders.eu",
+                "ferry.streams[0].filter.header.name=region",
+                "ferry.streams[0].filter.header.equals=eu",
+                "ferry.streams[1].name=payments-paid",
+                "ferry.streams[1].source=payments",
+                "ferry.streams[1].destination=east.payments.paid",
+                "ferry.streams[1].partitioning=key-hash",
+                "ferry.streams[1].filter.json.path=/status",
+                "ferry.streams[1].filter.json.equals=PAID");
+             Admin sourceAdmin = Admin.create(Map.of("bootstrap.servers", clusters.sourceServers()));
+             Admin destinationAdmin = Admin.create(Map.of("bootstrap.servers", clusters.destinationServers()))) {
+
+            await().atMost(Duration.ofSeconds(90)).until(() -> endOffsetSum(destinationAdmin, "east.orders.eu") >= expectedOrders.size()
+                    && endOffsetSum(destinationAdmin, "east.payments.paid") >= expectedPayments.size());
+
+            // The missing destination topic was created with the source topic's partition count.
+            TopicDescription created = destinationAdmin.describeTopics(List.of("east.orders.eu")).allTopicNames().get().get("east.orders.eu");
+            assertThat(created.partitions()).hasSize(3);
+
+            List<ConsumerRecord<byte[], byte[]>> orderCopies = clusters.readAll(clusters.destinationServers(), "east.orders.eu");
+            assertThat(orderCopies).hasSize(expectedOrders.size());
+            for (ConsumerRecord<byte[], byte[]> copy : orderCopies) {
+                int sourcePartition = (int) SourceHeaders.number(copy.headers(), "ferry.source.partition");
+                assertThat(copy.partition()).as("preserve partitioning").isEqualTo(sourcePartition);
+                assertThat(SourceHeaders.text(copy.headers(), "ferry.source.cluster")).isEqualTo("east");
+                assertThat(SourceHeaders.text(copy.headers(), "ferry.origin.cluster")).isEqualTo("east");
+                assertThat(SourceHeaders.text(copy.headers(), "region")).isEqualTo("eu");
+            }
+            assertThat(sent(orderCopies)).containsExactlyInAnyOrderElementsOf(expectedOrders);
+            assertOrderedBySourceOffsetWithinEachPartition(orderCopies);
+
+            List<ConsumerRecord<byte[], byte[]>> paymentCopies = clusters.readAll(clusters.destinationServers(), "east.payments.paid");
+            assertThat(sent(paymentCopies)).containsExactlyInAnyOrderElementsOf(expectedPayments);
+            for (ConsumerRecord<byte[], byte[]> copy : paymentCopies) {
+                assertThat(copy.partition()).as("key-hash partitioning").isEqualTo(Utils.toPositive(Utils.murmur2(copy.key())) % 2);
+                assertThat(new String(copy.value(), StandardCharsets.UTF_8)).isEqualTo("{\"status\":\"PAID\"}");
+            }
+
+            // The consumer group and its offsets live on the source cluster, and reach the end of every partition.
+            String group = "ferry-east-to-west";
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = sourceAdmin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                assertThat(committed.keySet()).hasSize(7);
+                for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
+                    assertThat(e.getValue().offset()).as("committed offset of %s", e.getKey()).isEqualTo(endOffset(sourceAdmin, e.getKey()));
+                }
+            });
+            assertThat(destinationAdmin.listGroups().all().get()).noneMatch(g -> g.groupId().equals(group));
+
+            // Readiness is UP, with per-stream details and no client secrets.
+            int port = ((WebServerApplicationContext) ferry).getWebServer().getPort();
+            HttpResponse<String> readiness = await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/actuator/health/readiness"),
+                    r -> r.statusCode() == 200);
+            assertThat(readiness.body()).contains("\"status\":\"UP\"", "\"orders-eu\"", "\"loopsStopped\":" + ORDERS / 1000, "\"copied\":" + expectedOrders.size());
+            HttpResponse<String> health = get(port, "/actuator/health");
+            assertThat(health.body()).doesNotContain("do-not-show-me");
+            assertThat(get(port, "/actuator/env").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void refusesToStartWhenADestinationTopicHasFewerPartitionsThanItsSource() {
+        clusters.createSourceTopic("narrow", 3);
+        clusters.createDestinationTopic("east.narrow", 1);
+        assertThatThrownBy(() -> FerryRunner.start(clusters,
+                "ferry.streams[0].name=narrow",
+                "ferry.streams[0].source=narrow",
+                "ferry.streams[0].destination=east.narrow").close())
+                .rootCause()
+                .hasMessage("Stream 'narrow' (ferry.streams[0]): destination topic 'east.narrow' on 'west' (" + clusters.destinationServers()
+                        + ") has 1 partition(s), but source topic 'narrow' on 'east' (" + clusters.sourceServers() + ") has 3. "
+                        + "'partitioning: preserve' needs at least 3: add partitions to 'east.narrow', or set ferry.streams[0].partitioning: key-hash.");
+    }
+
+    @Test
+    void refusesToStartWhenASourceTopicIsMissing() {
+        assertThatThrownBy(() -> FerryRunner.start(clusters,
+                "ferry.streams[0].name=ghost",
+                "ferry.streams[0].source=no-such-topic",
+                "ferry.streams[0].destination=east.ghost").close())
+                .rootCause()
+                .hasMessage("Stream 'ghost' (ferry.streams[0].source) reads topic 'no-such-topic', which does not exist on source cluster 'east' ("
+                        + clusters.sourceServers() + "). Create it there, or correct the topic name.");
+    }
+
+    private static void assertOrderedBySourceOffsetWithinEachPartition(List<ConsumerRecord<byte[], byte[]>> copies) {
+        Map<Integer, List<ConsumerRecord<byte[], byte[]>>> byPartition = copies.stream().collect(Collectors.groupingBy(ConsumerRecord::partition));
+        byPartition.values().forEach(records -> {
+            records.sort((a, b) -> Long.compare(a.offset(), b.offset()));
+            List<Long> sourceOffsets = records.stream().map(r -> SourceHeaders.number(r.headers(), "ferry.source.offset")).toList();
+            assertThat(sourceOffsets).isSorted().doesNotHaveDuplicates();
+        });
+    }
+
+    private static List<Sent> sent(List<ConsumerRecord<byte[], byte[]>> copies) {
+        return copies.stream().map(c -> new Sent(SourceHeaders.text(c.headers(), "ferry.source.topic"),
+                (int) SourceHeaders.number(c.headers(), "ferry.source.partition"), SourceHeaders.number(c.headers(), "ferry.source.offset"),
+                new String(c.key(), StandardCharsets.UTF_8))).toList();
+    }
+
+    private static long endOffsetSum(Admin admin, String topic) throws Exception {
+        if (!admin.listTopics().names().get().contains(topic)) {
+            return 0;
+        }
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new HashMap<>();
+        d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        return admin.listOffsets(request).all().get().values().stream().mapToLong(r -> r.offset()).sum();
+    }
+
+    private static long endOffset(Admin admin, TopicPartition tp) throws Exception {
+        return admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().get(tp).offset();
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
