@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.ferry.cluster.ClusterUnavailableException;
 import dev.ferry.headers.SourceHeaders;
 import dev.ferry.support.FerryRunner;
 import dev.ferry.support.TwoClusters;
@@ -182,6 +183,30 @@ class CrossClusterReplicationTest {
                 .rootCause()
                 .hasMessage("Stream 'ghost' (ferry.streams[0].source) reads topic 'no-such-topic', which does not exist on source cluster 'east' ("
                         + clusters.sourceServers() + "). Create it there, or correct the topic name.");
+    }
+
+    @Test
+    void refusesToStartWhenTheDestinationClusterDoesNotAnswer() {
+        clusters.createSourceTopic("lonely", 1);
+        assertThatThrownBy(() -> FerryRunner.start(clusters,
+                "ferry.destination.bootstrap-servers=127.0.0.1:1",
+                "ferry.admin-timeout=3s",
+                "ferry.streams[0].name=lonely",
+                "ferry.streams[0].source=lonely",
+                "ferry.streams[0].destination=east.lonely").close())
+                .satisfies(e -> assertThat(cause(e, ClusterUnavailableException.class)).isNotNull())
+                .extracting(e -> cause(e, ClusterUnavailableException.class).getMessage()).asString()
+                .isEqualTo("Destination cluster 'west' (127.0.0.1:1) did not answer within 3 s while describing topic 'east.lonely'. "
+                        + "Check ferry.destination.bootstrap-servers, the security settings in ferry.destination.properties, and that the cluster is up.");
+    }
+
+    private static Throwable cause(Throwable t, Class<? extends Throwable> type) {
+        for (; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static void assertOrderedBySourceOffsetWithinEachPartition(List<ConsumerRecord<byte[], byte[]>> copies) {

@@ -199,14 +199,21 @@ public final class DestinationTopics {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ClusterUnavailableException(cluster.describeRole() + " did not answer within " + timeout.toSeconds() + " s while "
-                    + what + ". Check " + cluster.property() + ".bootstrap-servers, the security settings in " + cluster.property()
-                    + ".properties, and that the cluster is up.", e);
+            throw noAnswer(cluster, what, e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw noAnswer(cluster, what, e.getCause());   // the admin client's own deadline came first
+            }
             throw new ClusterUnavailableException(cluster.describeRole() + " refused " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClusterUnavailableException("Interrupted while " + what + " on " + cluster, e);
         }
+    }
+
+    private ClusterUnavailableException noAnswer(ClusterRef cluster, String what, Throwable cause) {
+        return new ClusterUnavailableException(cluster.describeRole() + " did not answer within " + timeout.toSeconds() + " s while "
+                + what + ". Check " + cluster.property() + ".bootstrap-servers, the security settings in " + cluster.property()
+                + ".properties, and that the cluster is up.", cause);
     }
 }

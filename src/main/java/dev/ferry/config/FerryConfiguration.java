@@ -35,7 +35,6 @@ import dev.ferry.topology.ReplicationTopology;
 public class FerryConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(FerryConfiguration.class);
-    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
     @Bean
     ReplicationPlan replicationPlan(FerryProperties properties) {
@@ -53,18 +52,18 @@ public class FerryConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    Admin sourceAdmin(KafkaSettings settings) {
-        return admin(settings.source(), "ferry-source-admin");
+    Admin sourceAdmin(KafkaSettings settings, FerryProperties properties) {
+        return admin(settings.source(), "ferry-source-admin", properties.adminTimeout());
     }
 
     @Bean(destroyMethod = "close")
-    Admin destinationAdmin(KafkaSettings settings) {
-        return admin(settings.destination(), "ferry-destination-admin");
+    Admin destinationAdmin(KafkaSettings settings, FerryProperties properties) {
+        return admin(settings.destination(), "ferry-destination-admin", properties.adminTimeout());
     }
 
     @Bean
     DestinationTopics destinationTopics(FerryProperties properties, Admin sourceAdmin, Admin destinationAdmin) {
-        return new DestinationTopics(sourceAdmin, source(properties), destinationAdmin, destination(properties), ADMIN_TIMEOUT);
+        return new DestinationTopics(sourceAdmin, source(properties), destinationAdmin, destination(properties), properties.adminTimeout());
     }
 
     @Bean
@@ -127,11 +126,11 @@ public class FerryConfiguration {
         };
     }
 
-    private static Admin admin(Map<String, Object> cluster, String clientId) {
+    private static Admin admin(Map<String, Object> cluster, String clientId, Duration timeout) {
         Map<String, Object> config = new java.util.HashMap<>(cluster);
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
-        config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
-        config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 10_000));
         return Admin.create(config);
     }
 

@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param headerPrefix  prefix of the source coordinate headers
  * @param kafkaStreams  Kafka Streams settings (num.stream.threads, commit.interval.ms, ...) on top of Ferry's defaults
  * @param logInterval   how often the per-stream copied / filtered counts are logged
+ * @param adminTimeout  how long startup waits for a cluster to answer (topic checks and creation)
  */
 @Validated
 @ConfigurationProperties(prefix = "ferry", ignoreUnknownFields = false)
@@ -31,6 +32,7 @@ public record FerryProperties(
         @DefaultValue("ferry.") String headerPrefix,
         @DefaultValue Map<String, String> kafkaStreams,
         @DefaultValue("30s") Duration logInterval,
+        @DefaultValue("30s") Duration adminTimeout,
         @Valid @DefaultValue HealthProperties health) {
 
     public FerryProperties {

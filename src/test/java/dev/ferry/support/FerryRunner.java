@@ -1,7 +1,7 @@
 package dev.ferry.support;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -16,18 +16,20 @@ public final class FerryRunner {
 
     /** @param settings {@code key=value} pairs, e.g. {@code ferry.streams[0].name=orders} */
     public static ConfigurableApplicationContext start(TwoClusters clusters, String... settings) {
-        List<String> args = new ArrayList<>();
+        Map<String, String> args = new LinkedHashMap<>();
         // only the built-in defaults: not the example application.yml in the working directory
-        args.add("--spring.config.location=classpath:/application.yml");
-        args.add("--server.port=0");
-        args.add("--ferry.source.alias=east");
-        args.add("--ferry.source.bootstrap-servers=" + clusters.sourceServers());
-        args.add("--ferry.destination.alias=west");
-        args.add("--ferry.destination.bootstrap-servers=" + clusters.destinationServers());
-        args.add("--ferry.health.check-interval=1s");
+        args.put("spring.config.location", "classpath:/application.yml");
+        args.put("server.port", "0");
+        args.put("ferry.source.alias", "east");
+        args.put("ferry.source.bootstrap-servers", clusters.sourceServers());
+        args.put("ferry.destination.alias", "west");
+        args.put("ferry.destination.bootstrap-servers", clusters.destinationServers());
+        args.put("ferry.health.check-interval", "1s");
         for (String setting : settings) {
-            args.add("--" + setting);
+            int eq = setting.indexOf('=');
+            args.put(setting.substring(0, eq), setting.substring(eq + 1));
         }
-        return new SpringApplicationBuilder(FerryApplication.class).run(args.toArray(String[]::new));
+        return new SpringApplicationBuilder(FerryApplication.class)
+                .run(args.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
     }
 }
