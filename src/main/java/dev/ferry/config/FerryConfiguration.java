@@ -2,12 +2,18 @@ package dev.ferry.config;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -23,9 +29,15 @@ import dev.ferry.cluster.ClusterMonitor;
 import dev.ferry.cluster.ClusterRef;
 import dev.ferry.cluster.CrossClusterClientSupplier;
 import dev.ferry.cluster.DestinationTopics;
+import dev.ferry.filter.FilterParser;
+import dev.ferry.health.OffsetSyncHealthIndicator;
 import dev.ferry.health.ReplicationHealthIndicator;
 import dev.ferry.health.StreamsLivenessIndicator;
 import dev.ferry.mapping.ReplicationPlan;
+import dev.ferry.offsets.GroupFilter;
+import dev.ferry.offsets.GroupOffsetSync;
+import dev.ferry.offsets.OffsetTranslator;
+import dev.ferry.offsets.OffsetsEndpoint;
 import dev.ferry.topology.CountersLog;
 import dev.ferry.topology.ReplicationCounters;
 import dev.ferry.topology.ReplicationTopology;
@@ -100,10 +112,46 @@ public class FerryConfiguration {
     }
 
     @Bean
+    GroupOffsetSync groupOffsetSync(FerryProperties properties, KafkaSettings settings, Admin sourceAdmin, Admin destinationAdmin,
+                                    ReplicationPlan plan) {
+        FerryProperties.OffsetSyncProperties sync = properties.offsetSync();
+        GroupFilter groups = new GroupFilter(patterns(sync.groups(), "ferry.offset-sync.groups"), patterns(sync.exclude(), "ferry.offset-sync.exclude"),
+                KafkaSettings.applicationId(properties));
+        Map<String, Object> reader = new HashMap<>(settings.destination());
+        reader.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-offset-translator");
+        reader.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        reader.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        reader.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        reader.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1 << 20);
+        return new GroupOffsetSync(sourceAdmin, destinationAdmin,
+                () -> new KafkaConsumer<>(reader, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+                plan, groups, new OffsetTranslator(), properties.adminTimeout(), Clock.systemUTC());
+    }
+
+    @Bean
+    OffsetsEndpoint offsetsEndpoint(FerryProperties properties, GroupOffsetSync groupOffsetSync) {
+        return new OffsetsEndpoint(groupOffsetSync, properties.offsetSync().enabled(), properties.offsetSync().interval(), Clock.systemUTC());
+    }
+
+    @Bean
+    OffsetSyncHealthIndicator offsetSyncHealthIndicator(GroupOffsetSync groupOffsetSync) {
+        return new OffsetSyncHealthIndicator(groupOffsetSync, Clock.systemUTC());
+    }
+
+    @Bean
     Housekeeping housekeeping(FerryProperties properties, List<ClusterMonitor> clusterMonitors, DestinationTopics destinationTopics,
-                              ReplicationPlan plan, ReplicationCounters counters) {
+                              ReplicationPlan plan, ReplicationCounters counters, GroupOffsetSync groupOffsetSync) {
         return new Housekeeping(clusterMonitors, destinationTopics, plan, new CountersLog(counters),
-                properties.health().checkInterval(), properties.logInterval());
+                properties.health().checkInterval(), properties.logInterval(),
+                properties.offsetSync().enabled() ? groupOffsetSync : null, properties.offsetSync().interval());
+    }
+
+    private static List<Pattern> patterns(List<String> regexes, String property) {
+        List<Pattern> patterns = new ArrayList<>();
+        for (int i = 0; i < regexes.size(); i++) {
+            patterns.add(FilterParser.regex(regexes.get(i), property + "[" + i + "]"));
+        }
+        return patterns;
     }
 
     @Bean
@@ -127,7 +175,7 @@ public class FerryConfiguration {
     }
 
     private static Admin admin(Map<String, Object> cluster, String clientId, Duration timeout) {
-        Map<String, Object> config = new java.util.HashMap<>(cluster);
+        Map<String, Object> config = new HashMap<>(cluster);
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
         config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 10_000));

@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param kafkaStreams  Kafka Streams settings (num.stream.threads, commit.interval.ms, ...) on top of Ferry's defaults
  * @param logInterval   how often the per-stream copied / filtered counts are logged
  * @param adminTimeout  how long startup waits for a cluster to answer (topic checks and creation)
+ * @param offsetSync    periodic translation of source consumer-group offsets to the destination
  */
 @Validated
 @ConfigurationProperties(prefix = "ferry", ignoreUnknownFields = false)
@@ -33,11 +34,22 @@ public record FerryProperties(
         @DefaultValue Map<String, String> kafkaStreams,
         @DefaultValue("30s") Duration logInterval,
         @DefaultValue("30s") Duration adminTimeout,
-        @Valid @DefaultValue HealthProperties health) {
+        @Valid @DefaultValue HealthProperties health,
+        @Valid @DefaultValue OffsetSyncProperties offsetSync) {
 
     public FerryProperties {
         streams = (streams != null) ? List.copyOf(streams) : List.of();   // let @NotEmpty report, no NPE
         kafkaStreams = (kafkaStreams != null) ? Map.copyOf(kafkaStreams) : Map.of();
+    }
+
+    /**
+     * @param groups  regular expressions (whole group id) of the source groups to sync
+     * @param exclude regular expressions of groups never to sync; Ferry's own group is always left out
+     */
+    public record OffsetSyncProperties(@DefaultValue("true") boolean enabled,
+                                       @DefaultValue("30s") Duration interval,
+                                       @DefaultValue(".*") List<String> groups,
+                                       @DefaultValue List<String> exclude) {
     }
 
     /** Whether the clusters are checked in the background and how stale a check may be before readiness drops. */

@@ -14,11 +14,12 @@ import dev.ferry.cluster.ClusterMonitor;
 import dev.ferry.cluster.DestinationTopics;
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.mapping.SourceSelector;
+import dev.ferry.offsets.GroupOffsetSync;
 import dev.ferry.topology.CountersLog;
 
 /**
- * Background work off the record path, on one thread: cluster checks for health, destination topics for source topics
- * that newly match a pattern, and the periodic per-stream log line.
+ * Background work off the record path: cluster checks for health, destination topics for source topics that newly
+ * match a pattern, the periodic per-stream log line, and the group offset sync rounds.
  */
 final class Housekeeping implements SmartLifecycle {
 
@@ -30,28 +31,36 @@ final class Housekeeping implements SmartLifecycle {
     private final CountersLog countersLog;
     private final Duration checkInterval;
     private final Duration logInterval;
+    private final GroupOffsetSync offsetSync;
+    private final Duration offsetSyncInterval;
     private ScheduledExecutorService executor;
     private String lastProvisioningError;
 
     Housekeeping(List<ClusterMonitor> monitors, DestinationTopics topics, ReplicationPlan plan, CountersLog countersLog,
-                 Duration checkInterval, Duration logInterval) {
+                 Duration checkInterval, Duration logInterval, GroupOffsetSync offsetSync, Duration offsetSyncInterval) {
         this.monitors = monitors;
         this.topics = topics;
         this.plan = plan;
         this.countersLog = countersLog;
         this.checkInterval = checkInterval;
         this.logInterval = logInterval;
+        this.offsetSync = offsetSync;
+        this.offsetSyncInterval = offsetSyncInterval;
     }
 
     @Override
     public synchronized void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        // two threads: a slow offset sync round must not delay the cluster checks behind readiness
+        executor = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "ferry-housekeeping");
             t.setDaemon(true);
             return t;
         });
         executor.scheduleWithFixedDelay(this::checkClusters, 0, checkInterval.toMillis(), TimeUnit.MILLISECONDS);
         executor.scheduleAtFixedRate(countersLog::logNow, logInterval.toMillis(), logInterval.toMillis(), TimeUnit.MILLISECONDS);
+        if (offsetSync != null) {
+            executor.scheduleWithFixedDelay(offsetSync::syncAll, offsetSyncInterval.toMillis(), offsetSyncInterval.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void checkClusters() {

@@ -1,0 +1,298 @@
+package dev.ferry.offsets;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.ferry.mapping.Partitioning;
+import dev.ferry.mapping.ReplicationPlan;
+import dev.ferry.mapping.StreamMapping;
+
+/**
+ * Group offset sync (DESIGN §4): reads source consumer groups' committed offsets for the topics Ferry replicates,
+ * translates them with {@link OffsetTranslator}, and commits them to the same group on the destination, so that
+ * consumers fail over by simply starting there. Never touches a group with members on the destination, and never
+ * moves a destination offset backwards.
+ */
+public final class GroupOffsetSync {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupOffsetSync.class);
+    private static final Comparator<TopicPartition> BY_TOPIC_AND_PARTITION =
+            Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
+
+    private final Admin source;
+    private final Admin destination;
+    private final Supplier<Consumer<byte[], byte[]>> destinationConsumers;
+    private final ReplicationPlan plan;
+    private final GroupFilter groups;
+    private final OffsetTranslator translator;
+    private final Duration timeout;
+    private final Clock clock;
+    private final Map<String, Instant> lastSynced = new ConcurrentHashMap<>();
+    private volatile RoundReport lastRound;
+
+    public GroupOffsetSync(Admin source, Admin destination, Supplier<Consumer<byte[], byte[]>> destinationConsumers, ReplicationPlan plan,
+                           GroupFilter groups, OffsetTranslator translator, Duration timeout, Clock clock) {
+        this.source = source;
+        this.destination = destination;
+        this.destinationConsumers = destinationConsumers;
+        this.plan = plan;
+        this.groups = groups;
+        this.translator = translator;
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    /** What a failover of one group would do: per destination partition, where the group resumes. */
+    public record GroupTranslation(String group, boolean knownOnSource, String destinationState, boolean activeOnDestination,
+                                   List<Translation> partitions, long millis) {
+
+        public long redeliver() {
+            return partitions.stream().mapToLong(Translation::redeliver).sum();
+        }
+    }
+
+    public enum Outcome { COMMITTED, UP_TO_DATE, ACTIVE_ON_DESTINATION, UNKNOWN_GROUP }
+
+    /**
+     * @param committed destination partitions whose offset moved forward
+     * @param kept      destination partitions left alone because they already were at or past the translation
+     */
+    public record CommitResult(String group, Outcome outcome, Map<TopicPartition, Long> committed, Map<TopicPartition, Long> kept,
+                               GroupTranslation translation) {
+    }
+
+    public record RoundReport(Instant finished, int groups, int committedGroups, int partitionsCommitted, int skippedActive,
+                              int failed, long millis, String error) {
+    }
+
+    /** Source groups that the sync covers. */
+    public List<String> groups() {
+        Collection<GroupListing> listings = get(source.listGroups(ListGroupsOptions.forConsumerGroups()).all(), "listing source consumer groups");
+        return listings.stream().map(GroupListing::groupId).filter(groups::includes).sorted().toList();
+    }
+
+    /** A dry run: nothing is written. */
+    public GroupTranslation translate(String group) {
+        long begin = System.nanoTime();
+        Map<TopicPartition, OffsetAndMetadata> committed = sourceOffsets(group);
+        Optional<ConsumerGroupDescription> onDestination = describe(destination, group);
+        boolean active = onDestination.map(d -> !d.members().isEmpty()).orElse(false);
+        String state = onDestination.map(d -> d.groupState().toString()).orElse("NONE");
+        List<Translation> translations = new ArrayList<>();
+        try (Consumer<byte[], byte[]> consumer = destinationConsumers.get()) {
+            Map<String, Integer> partitionCounts = new HashMap<>();
+            List<Map.Entry<TopicPartition, OffsetAndMetadata>> sorted = committed.entrySet().stream()
+                    .filter(e -> e.getValue() != null).sorted(Map.Entry.comparingByKey(BY_TOPIC_AND_PARTITION)).toList();
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> e : sorted) {
+                TopicPartition tp = e.getKey();
+                long offset = e.getValue().offset();
+                for (StreamMapping m : plan.streams()) {
+                    if (!m.source().selects(tp.topic())) {
+                        continue;
+                    }
+                    String target = m.namer().destinationFor(tp.topic());
+                    if (m.partitioning() == Partitioning.PRESERVE) {
+                        TopicPartition dtp = new TopicPartition(target, tp.partition());
+                        KafkaPartitionLog partitionLog = new KafkaPartitionLog(consumer, dtp, plan.headers());
+                        OffsetTranslator.Result r = translator.toDestination(partitionLog, tp.topic(), tp.partition(), offset);
+                        translations.add(new Translation(tp.topic(), tp.partition(), offset, target, tp.partition(), r.offset(),
+                                partitionLog.endOffset(), r.redeliver(), r.exact(), r.fetches()));
+                    } else {
+                        int count = partitionCounts.computeIfAbsent(target, this::destinationPartitions);
+                        for (int q = 0; q < count; q++) {
+                            KafkaPartitionLog partitionLog = new KafkaPartitionLog(consumer, new TopicPartition(target, q), plan.headers());
+                            OffsetTranslator.Result r = translator.conservative(partitionLog);
+                            translations.add(new Translation(tp.topic(), tp.partition(), offset, target, q, r.offset(), partitionLog.endOffset(),
+                                    r.redeliver(), r.exact(), r.fetches()));
+                        }
+                    }
+                }
+            }
+        }
+        return new GroupTranslation(group, !committed.isEmpty(), state, active, translations,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+    }
+
+    /** Translates and commits one group now (planned failover), with the same safety rules as the periodic sync. */
+    public CommitResult commit(String group) {
+        GroupTranslation translation = translate(group);
+        if (!translation.knownOnSource()) {
+            return new CommitResult(group, Outcome.UNKNOWN_GROUP, Map.of(), Map.of(), translation);
+        }
+        if (translation.activeOnDestination()) {
+            return new CommitResult(group, Outcome.ACTIVE_ON_DESTINATION, Map.of(), Map.of(), translation);
+        }
+        Map<TopicPartition, Long> target = new HashMap<>();
+        for (Translation t : translation.partitions()) {
+            // Several source partitions may land in one destination partition (key-hash): the earliest never skips.
+            target.merge(new TopicPartition(t.destinationTopic(), t.destinationPartition()), t.destinationOffset(), Math::min);
+        }
+        Map<TopicPartition, OffsetAndMetadata> current = get(destination.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
+                "reading the destination offsets of group '" + group + "'");
+        Map<TopicPartition, Long> forward = new TreeMap<>(BY_TOPIC_AND_PARTITION);
+        Map<TopicPartition, Long> kept = new TreeMap<>(BY_TOPIC_AND_PARTITION);
+        target.forEach((tp, offset) -> {
+            OffsetAndMetadata now = current.get(tp);
+            if (now != null && now.offset() >= offset) {
+                kept.put(tp, now.offset());
+            } else {
+                forward.put(tp, offset);
+            }
+        });
+        if (!forward.isEmpty()) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            forward.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, "ferry: translated from " + plan.sourceAlias())));
+            get(destination.alterConsumerGroupOffsets(group, offsets).all(), "committing the offsets of group '" + group + "' on the destination");
+        }
+        lastSynced.put(group, clock.instant());
+        return new CommitResult(group, forward.isEmpty() ? Outcome.UP_TO_DATE : Outcome.COMMITTED, forward, kept, translation);
+    }
+
+    /** One sync round over every included group; logs one line. Never throws. */
+    public RoundReport syncAll() {
+        long begin = System.nanoTime();
+        int committedGroups = 0;
+        int partitions = 0;
+        int active = 0;
+        int failed = 0;
+        List<String> all;
+        try {
+            all = groups();
+        } catch (RuntimeException e) {
+            lastRound = new RoundReport(clock.instant(), 0, 0, 0, 0, 1, 0, e.getMessage());
+            log.warn("Offset sync round failed: {}", e.getMessage());
+            return lastRound;
+        }
+        String firstError = null;
+        for (String group : all) {
+            try {
+                CommitResult result = commit(group);
+                switch (result.outcome()) {
+                    case COMMITTED -> {
+                        committedGroups++;
+                        partitions += result.committed().size();
+                    }
+                    case ACTIVE_ON_DESTINATION -> active++;
+                    default -> { }
+                }
+            } catch (RuntimeException e) {
+                failed++;
+                if (firstError == null) {
+                    firstError = group + ": " + e.getMessage();
+                }
+            }
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+        lastRound = new RoundReport(clock.instant(), all.size(), committedGroups, partitions, active, failed, millis, firstError);
+        if (failed > 0) {
+            log.warn("Offset sync: {} groups, {} moved forward ({} partitions), {} skipped (active on destination), {} failed (first: {}) in {} ms",
+                    all.size(), committedGroups, partitions, active, failed, firstError, millis);
+        } else {
+            log.info("Offset sync: {} groups, {} moved forward ({} partitions), {} skipped (active on destination) in {} ms",
+                    all.size(), committedGroups, partitions, active, millis);
+        }
+        return lastRound;
+    }
+
+    /** When each group was last synced successfully. */
+    public Map<String, Instant> lastSynced() {
+        return new LinkedHashMap<>(new TreeMap<>(lastSynced));
+    }
+
+    public RoundReport lastRound() {
+        return lastRound;
+    }
+
+    private Map<TopicPartition, OffsetAndMetadata> sourceOffsets(String group) {
+        try {
+            return source.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return Map.of();
+            }
+            throw new IllegalStateException("Cannot read the offsets of group '" + group + "' on the source: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The source cluster did not answer within " + timeout.toSeconds() + " s (group '" + group + "')", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Optional<ConsumerGroupDescription> describe(Admin admin, String group) {
+        try {
+            ConsumerGroupDescription d = admin.describeConsumerGroups(Set.of(group)).describedGroups().get(group)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return (d.groupState() == GroupState.DEAD && d.members().isEmpty()) ? Optional.empty() : Optional.of(d);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return Optional.empty();
+            }
+            throw new IllegalStateException("Cannot describe group '" + group + "' on the destination: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The destination cluster did not answer within " + timeout.toSeconds() + " s (group '" + group + "')", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int destinationPartitions(String topic) {
+        try {
+            TopicDescription d = destination.describeTopics(Set.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            return d.partitions().size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return 0;
+            }
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException | InterruptedException e) {
+            throw new IllegalStateException("The destination cluster did not answer describing " + topic, e);
+        }
+    }
+
+    private <T> T get(KafkaFuture<T> future, String what) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Failed " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("No answer within " + timeout.toSeconds() + " s " + what, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted " + what, e);
+        }
+    }
+
+}
