@@ -123,6 +123,8 @@ public class FerryConfiguration {
         reader.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         reader.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         reader.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1 << 20);
+        // Each probe seeks; a fetch parked at the log end (default wait 500 ms) would delay the next probe by that much.
+        reader.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         return new GroupOffsetSync(sourceAdmin, destinationAdmin,
                 () -> new KafkaConsumer<>(reader, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
                 plan, groups, new OffsetTranslator(), properties.adminTimeout(), Clock.systemUTC());

@@ -1,10 +1,12 @@
 package dev.ferry.demo;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -16,7 +18,7 @@ import dev.ferry.support.TwoClusters;
 /**
  * {@code ./mvnw spring-boot:test-run}: two in-process KRaft clusters, the example topics of the top-level
  * {@code application.yml}, a steady trickle of demo events (some pass the filters, some do not, a few are not JSON),
- * and Ferry pointed at both clusters. Stop with Ctrl-C.
+ * a slow consumer group {@code payments-audit} on the source, and Ferry pointed at both clusters. Stop with Ctrl-C.
  */
 public final class FerryDemo {
 
@@ -36,11 +38,15 @@ public final class FerryDemo {
         Thread traffic = new Thread(() -> produce(clusters.sourceServers()), "demo-traffic");
         traffic.setDaemon(true);
         traffic.start();
+        Thread consumer = new Thread(() -> consume(clusters.sourceServers()), "demo-consumer");
+        consumer.setDaemon(true);
+        consumer.start();
 
         List<String> arguments = new ArrayList<>(List.of(args));
         arguments.add("--ferry.source.bootstrap-servers=" + clusters.sourceServers());
         arguments.add("--ferry.destination.bootstrap-servers=" + clusters.destinationServers());
         arguments.add("--ferry.log-interval=5s");
+        arguments.add("--ferry.offset-sync.interval=10s");
         var context = SpringApplication.run(FerryApplication.class, arguments.toArray(String[]::new));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             context.close();
@@ -72,6 +78,21 @@ public final class FerryDemo {
                     return;
                 }
             }
+        }
+    }
+
+    /** A consumer group on the source, so the offset sync and /actuator/offsets have something to translate. */
+    private static void consume(String servers) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TwoClusters.consumer(servers, "payments-audit")) {
+            consumer.subscribe(List.of("payments"));
+            while (!Thread.currentThread().isInterrupted()) {
+                if (!consumer.poll(Duration.ofMillis(500)).isEmpty()) {
+                    consumer.commitSync();
+                }
+                Thread.sleep(2_000);   // a slow consumer: it lags behind the producer
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
