@@ -23,7 +23,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
@@ -235,50 +234,30 @@ public final class GroupOffsetSync {
     }
 
     private Map<TopicPartition, OffsetAndMetadata> sourceOffsets(String group) {
-        try {
-            return source.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupIdNotFoundException) {
-                return Map.of();
-            }
-            throw new IllegalStateException("Cannot read the offsets of group '" + group + "' on the source: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("The source cluster did not answer within " + timeout.toSeconds() + " s (group '" + group + "')", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return find(source.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), GroupIdNotFoundException.class,
+                "reading the offsets of group '" + group + "' on the source").orElse(Map.of());
     }
 
     private Optional<ConsumerGroupDescription> describe(Admin admin, String group) {
-        try {
-            ConsumerGroupDescription d = admin.describeConsumerGroups(Set.of(group)).describedGroups().get(group)
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return (d.groupState() == GroupState.DEAD && d.members().isEmpty()) ? Optional.empty() : Optional.of(d);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof GroupIdNotFoundException) {
-                return Optional.empty();
-            }
-            throw new IllegalStateException("Cannot describe group '" + group + "' on the destination: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("The destination cluster did not answer within " + timeout.toSeconds() + " s (group '" + group + "')", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return find(admin.describeConsumerGroups(Set.of(group)).describedGroups().get(group), GroupIdNotFoundException.class,
+                "describing group '" + group + "' on the destination")
+                .filter(d -> !(d.groupState() == GroupState.DEAD && d.members().isEmpty()));
     }
 
     private int destinationPartitions(String topic) {
+        return find(destination.describeTopics(Set.of(topic)).topicNameValues().get(topic), UnknownTopicOrPartitionException.class,
+                "describing topic '" + topic + "' on the destination").map(d -> d.partitions().size()).orElse(0);
+    }
+
+    /** The future's value, or empty when it failed with {@code notFound}. */
+    private <T> Optional<T> find(KafkaFuture<T> future, Class<? extends Exception> notFound, String what) {
         try {
-            TopicDescription d = destination.describeTopics(Set.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-            return d.partitions().size();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return 0;
+            return Optional.of(get(future, what));
+        } catch (IllegalStateException e) {
+            if (notFound.isInstance(e.getCause())) {
+                return Optional.empty();
             }
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException | InterruptedException e) {
-            throw new IllegalStateException("The destination cluster did not answer describing " + topic, e);
+            throw e;
         }
     }
 
