@@ -157,6 +157,18 @@ class CrossClusterReplicationTest {
             HttpResponse<String> health = get(port, "/actuator/health");
             assertThat(health.body()).doesNotContain("do-not-show-me");
             assertThat(get(port, "/actuator/env").statusCode()).isEqualTo(404);
+
+            // Prometheus: Ferry's per-stream meters, replication latency, and Kafka Streams' own client metrics.
+            String metrics = get(port, "/actuator/prometheus").body();
+            assertThat(metrics).contains(
+                    "ferry_records_copied_total{stream=\"orders-eu\"} " + expectedOrders.size() + ".0",
+                    "ferry_records_filtered_total{stream=\"payments-paid\"} " + (PAYMENTS - expectedPayments.size()) + ".0",
+                    "ferry_records_loops_total{stream=\"orders-eu\"} " + ORDERS / 1000 + ".0",
+                    "ferry_records_failed_total{reason=\"malformed-value\",stream=\"orders-eu\"} 0.0",
+                    "ferry_replication_latency_seconds_count{stream=\"orders-eu\"} " + expectedOrders.size(),
+                    "ferry_replication_latency_seconds_bucket{stream=\"payments-paid\",le=\"0.001\"}",
+                    "kafka_consumer_fetch_manager_records_lag");
+            assertThat(metrics).doesNotContain("do-not-show-me");
         }
     }
 

@@ -14,7 +14,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
@@ -24,6 +27,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.streams.KafkaStreamsMicrometerListener;
+
+import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.ferry.cluster.ClusterMonitor;
 import dev.ferry.cluster.ClusterRef;
@@ -34,6 +40,8 @@ import dev.ferry.health.OffsetSyncHealthIndicator;
 import dev.ferry.health.ReplicationHealthIndicator;
 import dev.ferry.health.StreamsLivenessIndicator;
 import dev.ferry.mapping.ReplicationPlan;
+import dev.ferry.metrics.AcknowledgementInterceptor;
+import dev.ferry.metrics.ReplicationMetrics;
 import dev.ferry.offsets.GroupFilter;
 import dev.ferry.offsets.GroupOffsetSync;
 import dev.ferry.offsets.OffsetTranslator;
@@ -79,14 +87,24 @@ public class FerryConfiguration {
     }
 
     @Bean
+    ReplicationMetrics replicationMetrics(MeterRegistry registry, ReplicationPlan plan, ReplicationCounters counters) {
+        return new ReplicationMetrics(registry, plan, counters, Clock.systemUTC());
+    }
+
+    @Bean
     StreamsBuilderFactoryBean ferryStreams(KafkaSettings settings, ReplicationPlan plan, ReplicationCounters counters,
-                                           DestinationTopics destinationTopics) {
+                                           DestinationTopics destinationTopics, ReplicationMetrics metrics, MeterRegistry registry) {
         // Before anything is consumed: a missing destination topic would block every send while Streams looks RUNNING.
         for (DestinationTopics.Route route : destinationTopics.ensure(plan)) {
             log.info("Stream {}: {} ({} partitions) -> {} ({} partitions{})", route.stream(), route.sourceTopic(), route.sourcePartitions(),
                     route.destinationTopic(), route.destinationPartitions(), route.created() ? ", created" : "");
         }
-        StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(settings.streams()));
+        Map<String, Object> streams = new HashMap<>(settings.streams());
+        streams.put(StreamsConfig.producerPrefix(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG), AcknowledgementInterceptor.class.getName());
+        streams.put(StreamsConfig.producerPrefix(AcknowledgementInterceptor.METRICS), metrics);
+        streams.put(StreamsConfig.producerPrefix(AcknowledgementInterceptor.SOURCE_TOPIC_HEADER), plan.headers().topic());
+        StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(streams));
+        factory.addListener(new KafkaStreamsMicrometerListener(registry));
         factory.setClientSupplier(new CrossClusterClientSupplier(settings.source(), settings.destination()));
         factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
             @Override
@@ -142,10 +160,14 @@ public class FerryConfiguration {
 
     @Bean
     Housekeeping housekeeping(FerryProperties properties, List<ClusterMonitor> clusterMonitors, DestinationTopics destinationTopics,
-                              ReplicationPlan plan, ReplicationCounters counters, GroupOffsetSync groupOffsetSync) {
+                              ReplicationPlan plan, ReplicationCounters counters, GroupOffsetSync groupOffsetSync, ReplicationMetrics metrics) {
+        Runnable syncRound = () -> {
+            groupOffsetSync.syncAll();
+            metrics.syncRoundFinished(groupOffsetSync.lastSynced());
+        };
         return new Housekeeping(clusterMonitors, destinationTopics, plan, new CountersLog(counters),
                 properties.health().checkInterval(), properties.logInterval(),
-                properties.offsetSync().enabled() ? groupOffsetSync : null, properties.offsetSync().interval());
+                properties.offsetSync().enabled() ? syncRound : null, properties.offsetSync().interval());
     }
 
     private static List<Pattern> patterns(List<String> regexes, String property) {
@@ -158,15 +180,34 @@ public class FerryConfiguration {
 
     @Bean
     ReplicationHealthIndicator replicationHealthIndicator(FerryProperties properties, StreamsBuilderFactoryBean ferryStreams,
-                                                          List<ClusterMonitor> clusterMonitors, ReplicationPlan plan, ReplicationCounters counters) {
+                                                          List<ClusterMonitor> clusterMonitors, ReplicationPlan plan, ReplicationCounters counters,
+                                                          ReplicationMetrics metrics) {
         // Three missed checks in a row before readiness drops for staleness; a failed check drops it at once.
         Duration maxAge = properties.health().checkInterval().multipliedBy(3).plus(properties.health().checkTimeout());
-        return new ReplicationHealthIndicator(state(ferryStreams), clusterMonitors, plan, counters, maxAge, Clock.systemUTC());
+        ReplicationHealthIndicator.Limits limits = new ReplicationHealthIndicator.Limits(properties.health().maxLag(),
+                properties.health().maxLatency(), () -> consumerLag(ferryStreams), metrics::lastLatencyMillis);
+        return new ReplicationHealthIndicator(state(ferryStreams), clusterMonitors, plan, counters, maxAge, limits, Clock.systemUTC());
     }
 
     @Bean
     StreamsLivenessIndicator streamsHealthIndicator(StreamsBuilderFactoryBean ferryStreams) {
         return new StreamsLivenessIndicator(state(ferryStreams));
+    }
+
+    /** The largest consumer lag of any source partition, from the Streams consumers' own metrics; -1 if unknown. */
+    private static long consumerLag(StreamsBuilderFactoryBean factory) {
+        KafkaStreams streams = factory.getKafkaStreams();
+        if (streams == null) {
+            return -1;
+        }
+        double max = -1;
+        for (Metric metric : streams.metrics().values()) {
+            if (metric.metricName().name().equals("records-lag-max") && metric.metricName().group().equals("consumer-fetch-manager-metrics")
+                    && metric.metricValue() instanceof Double value && !value.isNaN()) {
+                max = Math.max(max, value);
+            }
+        }
+        return (long) max;
     }
 
     private static Supplier<KafkaStreams.State> state(StreamsBuilderFactoryBean factory) {

@@ -52,8 +52,15 @@ public record FerryProperties(
                                        @DefaultValue List<String> exclude) {
     }
 
-    /** Whether the clusters are checked in the background and how stale a check may be before readiness drops. */
+    /**
+     * How the clusters are checked in the background, and optional limits past which readiness drops.
+     *
+     * @param maxLag     records a source partition may lag before readiness drops; unset = no limit
+     * @param maxLatency replication latency of the last acknowledged copy past which readiness drops; unset = no limit
+     */
     public record HealthProperties(@DefaultValue("10s") Duration checkInterval,
-                                   @DefaultValue("5s") Duration checkTimeout) {
+                                   @DefaultValue("5s") Duration checkTimeout,
+                                   Long maxLag,
+                                   Duration maxLatency) {
     }
 }

@@ -14,7 +14,6 @@ import dev.ferry.cluster.ClusterMonitor;
 import dev.ferry.cluster.DestinationTopics;
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.mapping.SourceSelector;
-import dev.ferry.offsets.GroupOffsetSync;
 import dev.ferry.topology.CountersLog;
 
 /**
@@ -31,13 +30,13 @@ final class Housekeeping implements SmartLifecycle {
     private final CountersLog countersLog;
     private final Duration checkInterval;
     private final Duration logInterval;
-    private final GroupOffsetSync offsetSync;
+    private final Runnable offsetSync;
     private final Duration offsetSyncInterval;
     private ScheduledExecutorService executor;
     private String lastProvisioningError;
 
     Housekeeping(List<ClusterMonitor> monitors, DestinationTopics topics, ReplicationPlan plan, CountersLog countersLog,
-                 Duration checkInterval, Duration logInterval, GroupOffsetSync offsetSync, Duration offsetSyncInterval) {
+                 Duration checkInterval, Duration logInterval, Runnable offsetSync, Duration offsetSyncInterval) {
         this.monitors = monitors;
         this.topics = topics;
         this.plan = plan;
@@ -59,7 +58,7 @@ final class Housekeeping implements SmartLifecycle {
         executor.scheduleWithFixedDelay(this::checkClusters, 0, checkInterval.toMillis(), TimeUnit.MILLISECONDS);
         executor.scheduleAtFixedRate(countersLog::logNow, logInterval.toMillis(), logInterval.toMillis(), TimeUnit.MILLISECONDS);
         if (offsetSync != null) {
-            executor.scheduleWithFixedDelay(offsetSync::syncAll, offsetSyncInterval.toMillis(), offsetSyncInterval.toMillis(), TimeUnit.MILLISECONDS);
+            executor.scheduleWithFixedDelay(offsetSync, offsetSyncInterval.toMillis(), offsetSyncInterval.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.apache.kafka.streams.KafkaStreams;
@@ -29,17 +30,56 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
     private final ReplicationPlan plan;
     private final ReplicationCounters counters;
     private final Duration maxCheckAge;
+    private final Limits limits;
     private final Clock clock;
 
+    /**
+     * Optional limits on how far replication may fall behind while still ready.
+     *
+     * @param maxLag     null for no limit
+     * @param maxLatency null for no limit
+     * @param lag        the largest consumer lag of any source partition, -1 when unknown
+     * @param latency    each stream's latest replication latency in ms, -1 before its first copy
+     */
+    public record Limits(Long maxLag, Duration maxLatency, LongSupplier lag, Supplier<Map<String, Long>> latency) {
+
+        public static final Limits NONE = new Limits(null, null, () -> -1, Map::of);
+    }
+
     public ReplicationHealthIndicator(Supplier<KafkaStreams.State> state, List<ClusterMonitor> clusters, ReplicationPlan plan,
-                                      ReplicationCounters counters, Duration maxCheckAge, Clock clock) {
+                                      ReplicationCounters counters, Duration maxCheckAge, Limits limits, Clock clock) {
         super("Replication health check failed");
         this.state = state;
         this.clusters = List.copyOf(clusters);
         this.plan = plan;
         this.counters = counters;
         this.maxCheckAge = maxCheckAge;
+        this.limits = limits;
         this.clock = clock;
+    }
+
+    private boolean withinLimits(Health.Builder builder) {
+        boolean ok = true;
+        if (limits.maxLag() != null) {
+            long lag = limits.lag().getAsLong();
+            builder.withDetail("maxConsumerLag", lag);
+            if (lag > limits.maxLag()) {
+                builder.withDetail("lagLimitExceeded", "consumer lag " + lag + " > ferry.health.max-lag " + limits.maxLag());
+                ok = false;
+            }
+        }
+        if (limits.maxLatency() != null) {
+            Map<String, Long> latency = limits.latency().get();
+            builder.withDetail("latencyMillis", latency);
+            for (Map.Entry<String, Long> e : latency.entrySet()) {
+                if (e.getValue() > limits.maxLatency().toMillis()) {
+                    builder.withDetail("latencyLimitExceeded", "stream " + e.getKey() + ": " + e.getValue() + " ms > ferry.health.max-latency "
+                            + limits.maxLatency().toMillis() + " ms");
+                    ok = false;
+                }
+            }
+        }
+        return ok;
     }
 
     @Override
@@ -79,6 +119,7 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
             streams.put(m.name(), detail);
         }
         builder.withDetail("streams", streams);
+        up &= withinLimits(builder);
         if (up) {
             builder.up();
         } else {

@@ -42,7 +42,7 @@ class HealthIndicatorsTest {
 
     private static ReplicationHealthIndicator readiness(AtomicReference<KafkaStreams.State> state, ClusterMonitor... monitors) {
         return new ReplicationHealthIndicator(state::get, List.of(monitors), PLAN, new ReplicationCounters(PLAN), Duration.ofSeconds(30),
-                Clock.systemUTC());
+                ReplicationHealthIndicator.Limits.NONE, Clock.systemUTC());
     }
 
     /** A monitor after one real check against a port where nothing listens. */
@@ -81,6 +81,25 @@ class HealthIndicatorsTest {
         ClusterMonitor.Status status = new ClusterMonitor.Status(new ClusterRef("source", "east", "x:1"), true, "id", answered, null);
         assertThat(status.isHealthy(answered.plusSeconds(30), Duration.ofSeconds(30))).isTrue();
         assertThat(status.isHealthy(answered.plusSeconds(31), Duration.ofSeconds(30))).isFalse();
+    }
+
+    @Test
+    void readinessDropsWhenLagOrLatencyPassTheirLimits() {
+        java.util.concurrent.atomic.AtomicLong lag = new java.util.concurrent.atomic.AtomicLong(10);
+        AtomicReference<Map<String, Long>> latency = new AtomicReference<>(Map.of("orders", 200L));
+        ReplicationHealthIndicator indicator = new ReplicationHealthIndicator(() -> KafkaStreams.State.RUNNING, List.of(), PLAN,
+                new ReplicationCounters(PLAN), Duration.ofSeconds(30),
+                new ReplicationHealthIndicator.Limits(1_000L, Duration.ofSeconds(5), lag::get, latency::get), Clock.systemUTC());
+        assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+        lag.set(5_000);
+        Health lagging = indicator.health(true);
+        assertThat(lagging.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(lagging.getDetails()).containsEntry("lagLimitExceeded", "consumer lag 5000 > ferry.health.max-lag 1000");
+        lag.set(0);
+        latency.set(Map.of("orders", 9_000L));
+        Health slow = indicator.health(true);
+        assertThat(slow.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(slow.getDetails()).containsEntry("latencyLimitExceeded", "stream orders: 9000 ms > ferry.health.max-latency 5000 ms");
     }
 
     @Test

@@ -1,0 +1,115 @@
+package dev.ferry.metrics;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+import dev.ferry.mapping.ReplicationPlan;
+import dev.ferry.mapping.StreamMapping;
+import dev.ferry.topology.ReplicationCounters;
+import dev.ferry.topology.StreamCounters;
+
+/**
+ * Ferry's own meters (README "Metrics"). The record counts are read from {@link StreamCounters} when scraped, so the
+ * record path only increments a {@code LongAdder}; replication latency is recorded once per acknowledged copy.
+ */
+public final class ReplicationMetrics {
+
+    private final MeterRegistry registry;
+    private final ReplicationPlan plan;
+    private final Clock clock;
+    private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> lastLatencyMillis = new ConcurrentHashMap<>();
+    private final Map<String, String> streamByDestination = new ConcurrentHashMap<>();
+    private final MultiGauge syncAges;
+    private volatile Instant lastSyncRound;
+
+    public ReplicationMetrics(MeterRegistry registry, ReplicationPlan plan, ReplicationCounters counters, Clock clock) {
+        this.registry = registry;
+        this.plan = plan;
+        this.clock = clock;
+        for (StreamMapping m : plan.streams()) {
+            StreamCounters c = counters.forStream(m.name());
+            Tags stream = Tags.of("stream", m.name());
+            counter("ferry.records.copied", "Records handed to the destination producer", stream, c, s -> s.copied());
+            counter("ferry.records.filtered", "Records the stream's filter rejected", stream, c, s -> s.filtered());
+            counter("ferry.records.failed", "Records that could not be copied", stream.and("reason", "malformed-value"), c, s -> s.malformed());
+            counter("ferry.records.loops", "Records not copied because they originated on the destination", stream, c, s -> s.loops());
+            FunctionCounter.builder("ferry.bytes.copied", c, x -> x.snapshot().copiedBytes()).description("Value bytes copied")
+                    .baseUnit("bytes").tags(stream).register(registry);
+            latency.put(m.name(), Timer.builder("ferry.replication.latency")
+                    .description("Destination acknowledgement time minus the source record's timestamp")
+                    .tags(stream).publishPercentileHistogram()   // percentiles: histogram_quantile() in Prometheus
+                   
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                    .register(registry));
+            lastLatencyMillis.put(m.name(), new AtomicLong(-1));
+        }
+        Gauge.builder("ferry.offset.sync.age", this, x -> x.lastSyncRound == null ? Double.NaN
+                        : Duration.between(x.lastSyncRound, x.clock.instant()).toMillis() / 1000.0)
+                .description("Seconds since the last offset sync round finished").baseUnit("seconds").register(registry);
+        this.syncAges = MultiGauge.builder("ferry.offset.sync.group.age").description("Seconds since each group was last synced")
+                .baseUnit("seconds").register(registry);
+    }
+
+    private void counter(String name, String description, Tags tags, StreamCounters c, ToDoubleFunction<StreamCounters.Snapshot> value) {
+        FunctionCounter.builder(name, c, x -> value.applyAsDouble(x.snapshot())).description(description).tags(tags).register(registry);
+    }
+
+    boolean knowsStreamOf(String destinationTopic) {
+        return streamByDestination.containsKey(destinationTopic);
+    }
+
+    /** Remembers which stream writes a destination topic (called when its first copy is sent). */
+    void learnStream(String destinationTopic, String sourceTopic) {
+        if (sourceTopic != null) {
+            for (StreamMapping m : plan.streams()) {
+                if (m.source().selects(sourceTopic) && m.namer().destinationFor(sourceTopic).equals(destinationTopic)) {
+                    streamByDestination.put(destinationTopic, m.name());
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A copy was acknowledged by the destination; {@code timestamp} is its (preserved) source timestamp. */
+    void recordAcknowledged(String destinationTopic, long timestamp) {
+        String stream = streamByDestination.get(destinationTopic);
+        if (stream == null || timestamp < 0) {
+            return;
+        }
+        long millis = Math.max(0, clock.millis() - timestamp);
+        latency.get(stream).record(millis, TimeUnit.MILLISECONDS);
+        lastLatencyMillis.get(stream).set(millis);
+    }
+
+    /** The latency of each stream's most recently acknowledged copy, -1 before the first. */
+    public Map<String, Long> lastLatencyMillis() {
+        Map<String, Long> result = new LinkedHashMap<>();
+        lastLatencyMillis.forEach((stream, value) -> result.put(stream, value.get()));
+        return result;
+    }
+
+    public void syncRoundFinished(Map<String, Instant> lastSyncedByGroup) {
+        lastSyncRound = clock.instant();
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        lastSyncedByGroup.forEach((group, when) -> rows.add(MultiGauge.Row.of(Tags.of("group", group),
+                () -> Duration.between(when, clock.instant()).toMillis() / 1000.0)));
+        syncAges.register(rows, true);
+    }
+}
