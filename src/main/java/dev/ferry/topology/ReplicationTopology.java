@@ -14,12 +14,15 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.RecordContext;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
 
 import dev.ferry.mapping.Partitioning;
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.mapping.SourceSelector;
 import dev.ferry.mapping.StreamMapping;
+import dev.ferry.mapping.TopicNamer;
 
 /**
  * Builds the replication topology from a plan: for every stream {@code <name>-filter -> <name>-stamp -> <name>-sink},
@@ -55,7 +58,7 @@ public final class ReplicationTopology {
                 if (m.namer().isFixed()) {
                     stamped.to(m.namer().template(), produced(m));
                 } else {
-                    stamped.to((key, value, context) -> m.namer().destinationFor(context.topic()), produced(m));
+                    stamped.to(new Rename(m.namer()), produced(m));
                 }
             }
         }
@@ -82,6 +85,19 @@ public final class ReplicationTopology {
     /** Preserve: the source partition. Key-hash: none, so the producer hashes the key (murmur2, like any Kafka client). */
     static StreamPartitioner<byte[], Routed> partitioner(StreamMapping m) {
         return m.partitioning() == Partitioning.PRESERVE ? new Routed.PreservePartitioner() : null;
+    }
+
+    /** Names the destination topic after the record's source topic; its text is what {@code describe()} shows. */
+    private record Rename(TopicNamer namer) implements TopicNameExtractor<byte[], Routed> {
+        @Override
+        public String extract(byte[] key, Routed value, RecordContext context) {
+            return namer.destinationFor(context.topic());
+        }
+
+        @Override
+        public String toString() {
+            return "rename to " + namer.template();
+        }
     }
 
     /** A replicator must never need local state or internal topics: refuse a topology that would. */
