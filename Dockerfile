@@ -1,0 +1,26 @@
+# Ferry container image: build with Maven, split the Spring Boot jar into layers, run on a JRE as a non-root user.
+#   docker build -t ferry .
+# Not built in CI (no Docker engine there); the layered-jar step below is exercised by LayeredJarIT.
+
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY .mvn .mvn
+COPY mvnw pom.xml ./
+RUN ./mvnw -B -q dependency:go-offline
+COPY src src
+COPY application.yml ./
+RUN ./mvnw -B -q -DskipTests package \
+ && java -Djarmode=tools -jar target/ferry-*.jar extract --layers --launcher --destination /layers
+
+FROM eclipse-temurin:17-jre
+RUN groupadd --system --gid 10001 ferry && useradd --system --uid 10001 --gid ferry --no-create-home ferry
+WORKDIR /app
+# least to most often changed, so a new build usually ships only the last layer
+COPY --from=build /layers/dependencies/ ./
+COPY --from=build /layers/spring-boot-loader/ ./
+COPY --from=build /layers/snapshot-dependencies/ ./
+COPY --from=build /layers/application/ ./
+USER 10001:10001
+EXPOSE 8080
+# Mappings: mount an application.yml and pass --spring.config.additional-location=file:/config/application.yml
+ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]

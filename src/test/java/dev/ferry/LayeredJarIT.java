@@ -1,0 +1,108 @@
+package dev.ferry;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.ferry.support.TwoClusters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the Dockerfile does, without Docker: extract the built jar into its layers, copy them into one folder as the
+ * image's COPY steps do, start the launcher against two clusters with JSON logs, and stop it with SIGTERM.
+ */
+class LayeredJarIT {
+
+    @Test
+    void layeredJarExtractsStartsWithJsonLogsAndStopsOnSigterm(@TempDir Path dir) throws Exception {
+        Path jar;
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            jar = files.filter(p -> p.getFileName().toString().matches("ferry-.*\\.jar")).findFirst().orElseThrow();
+        }
+        Path layers = dir.resolve("layers");
+        run(List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--layers", "--launcher", "--destination", layers.toString()));
+        Path app = dir.resolve("app");
+        for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
+            copyTree(layers.resolve(layer), app);
+        }
+
+        try (TwoClusters clusters = new TwoClusters()) {
+            clusters.createSourceTopic("orders", 2);
+            Path log = dir.resolve("ferry.log");
+            Process ferry = new ProcessBuilder(java(), "org.springframework.boot.loader.launch.JarLauncher",
+                    "--server.port=0", "--logging.structured.format.console=ecs",
+                    "--ferry.source.alias=east", "--ferry.source.bootstrap-servers=" + clusters.sourceServers(),
+                    "--ferry.destination.alias=west", "--ferry.destination.bootstrap-servers=" + clusters.destinationServers(),
+                    "--ferry.streams[0].name=orders", "--ferry.streams[0].source=orders", "--ferry.streams[0].destination=east.orders")
+                    .directory(app.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(log).contains("Tomcat started on port"));
+                String started = Files.readString(log);
+                int port = Integer.parseInt(started.replaceAll("(?s).*Tomcat started on port (\\d+).*", "$1"));
+                await().atMost(Duration.ofSeconds(60)).until(() -> readiness(port) == 200);
+                assertThat(Files.readString(log).lines().filter(l -> l.contains("Started FerryApplication")).findFirst().orElseThrow())
+                        .startsWith("{\"@timestamp\":").contains("\"service\":{\"name\":\"ferry\"");
+            } finally {
+                ferry.destroy();   // SIGTERM
+                assertThat(ferry.waitFor(60, TimeUnit.SECONDS)).as("stops within 60 s of SIGTERM").isTrue();
+            }
+            String output = Files.readString(log);
+            assertThat(output).contains("Streams client stopped completely");
+        }
+    }
+
+    private static int readiness(int port) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.exists(from)) {
+            return;   // a layer can be empty (no snapshot dependencies)
+        }
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString().replace(File.separatorChar, '/'));
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
