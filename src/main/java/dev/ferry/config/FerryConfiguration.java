@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -42,6 +43,7 @@ import dev.ferry.health.StreamsLivenessIndicator;
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.metrics.AcknowledgementInterceptor;
 import dev.ferry.metrics.ReplicationMetrics;
+import dev.ferry.offsets.DestinationTail;
 import dev.ferry.offsets.GroupFilter;
 import dev.ferry.offsets.GroupOffsetSync;
 import dev.ferry.offsets.OffsetTranslator;
@@ -93,7 +95,8 @@ public class FerryConfiguration {
 
     @Bean
     StreamsBuilderFactoryBean ferryStreams(KafkaSettings settings, ReplicationPlan plan, ReplicationCounters counters,
-                                           DestinationTopics destinationTopics, ReplicationMetrics metrics, MeterRegistry registry) {
+                                           DestinationTopics destinationTopics, ReplicationMetrics metrics, MeterRegistry registry,
+                                           DestinationReaders destinationReaders) {
         // Before anything is consumed: a missing destination topic would block every send while Streams looks RUNNING.
         for (DestinationTopics.Route route : destinationTopics.ensure(plan)) {
             log.info("Stream {}: {} ({} partitions) -> {} ({} partitions{})", route.stream(), route.sourceTopic(), route.sourcePartitions(),
@@ -109,7 +112,7 @@ public class FerryConfiguration {
         factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
             @Override
             public void configureBuilder(StreamsBuilder builder) {
-                ReplicationTopology.addTo(builder, plan, counters);
+                ReplicationTopology.addTo(builder, plan, counters, new DestinationTail(destinationReaders, plan.headers()));
             }
 
             @Override
@@ -129,12 +132,9 @@ public class FerryConfiguration {
                 new ClusterMonitor(destination(properties), destinationAdmin, timeout, Clock.systemUTC()));
     }
 
+    /** Group-less consumers that read destination partitions: offset translation and the tail check after a restart. */
     @Bean
-    GroupOffsetSync groupOffsetSync(FerryProperties properties, KafkaSettings settings, Admin sourceAdmin, Admin destinationAdmin,
-                                    ReplicationPlan plan) {
-        FerryProperties.OffsetSyncProperties sync = properties.offsetSync();
-        GroupFilter groups = new GroupFilter(patterns(sync.groups(), "ferry.offset-sync.groups"), patterns(sync.exclude(), "ferry.offset-sync.exclude"),
-                KafkaSettings.applicationId(properties));
+    DestinationReaders destinationReaders(KafkaSettings settings) {
         Map<String, Object> reader = new HashMap<>(settings.destination());
         reader.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-offset-translator");
         reader.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -143,9 +143,20 @@ public class FerryConfiguration {
         reader.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1 << 20);
         // Each probe seeks; a fetch parked at the log end (default wait 500 ms) would delay the next probe by that much.
         reader.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
-        return new GroupOffsetSync(sourceAdmin, destinationAdmin,
-                () -> new KafkaConsumer<>(reader, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-                plan, groups, new OffsetTranslator(), properties.adminTimeout(), Clock.systemUTC());
+        return () -> new KafkaConsumer<>(reader, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    interface DestinationReaders extends Supplier<Consumer<byte[], byte[]>> {
+    }
+
+    @Bean
+    GroupOffsetSync groupOffsetSync(FerryProperties properties, DestinationReaders destinationReaders, Admin sourceAdmin, Admin destinationAdmin,
+                                    ReplicationPlan plan) {
+        FerryProperties.OffsetSyncProperties sync = properties.offsetSync();
+        GroupFilter groups = new GroupFilter(patterns(sync.groups(), "ferry.offset-sync.groups"), patterns(sync.exclude(), "ferry.offset-sync.exclude"),
+                KafkaSettings.applicationId(properties));
+        return new GroupOffsetSync(sourceAdmin, destinationAdmin, destinationReaders, plan, groups, new OffsetTranslator(),
+                properties.adminTimeout(), Clock.systemUTC());
     }
 
     @Bean

@@ -116,6 +116,7 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
             detail.put("filtered", c.filtered());
             detail.put("malformed", c.malformed());
             detail.put("loopsStopped", c.loops());
+            detail.put("duplicatesSkipped", c.duplicates());
             streams.put(m.name(), detail);
         }
         builder.withDetail("streams", streams);

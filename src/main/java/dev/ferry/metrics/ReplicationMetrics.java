@@ -50,6 +50,7 @@ public final class ReplicationMetrics {
             counter("ferry.records.filtered", "Records the stream's filter rejected", stream, c, s -> s.filtered());
             counter("ferry.records.failed", "Records that could not be copied", stream.and("reason", "malformed-value"), c, s -> s.malformed());
             counter("ferry.records.loops", "Records not copied because they originated on the destination", stream, c, s -> s.loops());
+            counter("ferry.records.duplicates.skipped", "Re-read records not copied again after a crash", stream, c, s -> s.duplicates());
             FunctionCounter.builder("ferry.copied", c, x -> x.snapshot().copiedBytes()).description("Value bytes copied")
                     .baseUnit("bytes").tags(stream).register(registry);
             latency.put(m.name(), Timer.builder("ferry.replication.latency")

@@ -35,14 +35,19 @@ public final class ReplicationTopology {
     }
 
     public static Topology build(ReplicationPlan plan, ReplicationCounters counters) {
+        return build(plan, counters, CopiedTail.NONE);
+    }
+
+    public static Topology build(ReplicationPlan plan, ReplicationCounters counters, CopiedTail tail) {
         StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, plan, counters);
+        addTo(builder, plan, counters, tail);
         Topology topology = builder.build();
         verifyStateless(topology.describe());
         return topology;
     }
 
-    public static void addTo(StreamsBuilder builder, ReplicationPlan plan, ReplicationCounters counters) {
+    /** @param tail where earlier copies end, so that a restarted task skips what it re-reads (preserve mode) */
+    public static void addTo(StreamsBuilder builder, ReplicationPlan plan, ReplicationCounters counters, CopiedTail tail) {
         Map<String, List<StreamMapping>> bySource = new LinkedHashMap<>();
         for (StreamMapping m : plan.streams()) {
             bySource.computeIfAbsent(m.source().describe(), k -> new ArrayList<>()).add(m);
@@ -53,7 +58,7 @@ public final class ReplicationTopology {
             for (StreamMapping m : readers) {
                 StreamCounters c = counters.forStream(m.name());
                 KStream<byte[], Routed> stamped = source
-                        .processValues(() -> new FilterProcessor(m.filter(), plan.headers(), plan.destinationAlias(), c), Named.as(m.name() + "-filter"))
+                        .processValues(() -> new FilterProcessor(m, plan.headers(), plan.destinationAlias(), c, tail), Named.as(m.name() + "-filter"))
                         .processValues(() -> new StampProcessor(plan.headers(), plan.sourceAlias(), shared, c), Named.as(m.name() + "-stamp"));
                 if (m.namer().isFixed()) {
                     stamped.to(m.namer().template(), produced(m));

@@ -10,6 +10,7 @@ public final class StreamCounters {
     private final LongAdder filtered = new LongAdder();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder loops = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
 
     void recordCopied(byte[] value) {
         copied.increment();
@@ -30,8 +31,12 @@ public final class StreamCounters {
         loops.increment();
     }
 
+    void recordDuplicateSkipped() {
+        duplicates.increment();
+    }
+
     public Snapshot snapshot() {
-        return new Snapshot(copied.sum(), copiedBytes.sum(), filtered.sum(), malformed.sum(), loops.sum());
+        return new Snapshot(copied.sum(), copiedBytes.sum(), filtered.sum(), malformed.sum(), loops.sum(), duplicates.sum());
     }
 
     /**
@@ -39,7 +44,8 @@ public final class StreamCounters {
      * @param filtered  records the stream's filter rejected
      * @param malformed records not copied because a JSON condition met a value that is not JSON
      * @param loops     records not copied because they originated on the destination cluster
+     * @param duplicates re-read records not copied again because the destination already had them (after a crash)
      */
-    public record Snapshot(long copied, long copiedBytes, long filtered, long malformed, long loops) {
+    public record Snapshot(long copied, long copiedBytes, long filtered, long malformed, long loops, long duplicates) {
     }
 }

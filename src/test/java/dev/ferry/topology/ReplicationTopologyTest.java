@@ -179,6 +179,35 @@ class ReplicationTopologyTest {
     }
 
     @Test
+    void skipsRecordsTheDestinationAlreadyHasAfterARestart() {
+        ReplicationPlan plan = Plans.plan(Plans.stream("orders-eu", "orders", "east.orders.eu", EU_ONLY),
+                Plans.stream("payments", "payments", "east.payments", null, Partitioning.KEY_HASH));
+        ReplicationCounters counters = new ReplicationCounters(plan);
+        List<String> asked = new ArrayList<>();
+        CopiedTail tail = (destination, partition, sourceTopic, sourcePartition) -> {
+            asked.add(destination + "-" + partition + " <- " + sourceTopic + "-" + sourcePartition);
+            return 2;   // source offsets 0..2 were copied before the crash
+        };
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ferry-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TopologyTestDriver driver = new TopologyTestDriver(ReplicationTopology.build(plan, counters, tail), props)) {
+            TestInputTopic<byte[], byte[]> orders = input(driver, "orders");
+            TestInputTopic<byte[], byte[]> payments = input(driver, "payments");
+            for (int i = 0; i < 5; i++) {
+                orders.pipeInput(record("k" + i, bytes("v" + i), "region", i == 4 ? "us" : "eu"));
+                payments.pipeInput(record("p" + i, bytes("v" + i)));
+            }
+            assertThat(output(driver, "east.orders.eu").readRecordsToList()).extracting(r -> header(r.headers(), "ferry.source.offset"))
+                    .containsExactly("3");   // 0..2 were copied already, 4 is filtered out
+            assertThat(output(driver, "east.payments").readRecordsToList()).hasSize(5);   // key-hash: no deduplication
+            assertThat(counters.forStream("orders-eu").snapshot().duplicates()).isEqualTo(3);
+            assertThat(counters.forStream("payments").snapshot().duplicates()).isZero();
+            assertThat(asked).containsExactly("east.orders.eu-0 <- orders-0");   // once per source partition, not per record
+        }
+    }
+
+    @Test
     void renamesEveryTopicAPatternMatches() {
         ReplicationPlan plan = Plans.plan(Plans.patternStream("audit", "audit\\..*", "${source.alias}.${topic}.${destination.alias}"));
         try (TopologyTestDriver driver = driver(plan, new ReplicationCounters(plan))) {

@@ -1,0 +1,50 @@
+package dev.ferry.offsets;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+import dev.ferry.headers.SourceHeaders;
+import dev.ferry.support.TwoClusters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reading the highest copied source offset from a real destination partition. */
+class DestinationTailTest {
+
+    @Test
+    void findsTheLastCopyOfASourcePartitionInTheDestinationTail() throws Exception {
+        try (TwoClusters clusters = new TwoClusters()) {
+            clusters.createDestinationTopic("east.orders", 2);
+            try (KafkaProducer<byte[], byte[]> producer = TwoClusters.producer(clusters.destinationServers())) {
+                for (long offset : new long[] {0, 3, 7, 7, 12}) {
+                    producer.send(copy("orders", 1, offset)).get();
+                }
+                producer.send(new ProducerRecord<>("east.orders", 1, null, bytes("not a copy"))).get();
+            }
+            DestinationTail tail = new DestinationTail(() -> new KafkaConsumer<>(Map.of("bootstrap.servers", clusters.destinationServers()),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer()), new SourceHeaders("ferry."));
+            assertThat(tail.highestCopied("east.orders", 1, "orders", 1)).isEqualTo(12);
+            assertThat(tail.highestCopied("east.orders", 0, "orders", 0)).isEqualTo(-1);   // empty partition
+            assertThat(tail.highestCopied("east.orders", 1, "other", 1)).isEqualTo(-1);   // no copy of that source
+        }
+    }
+
+    private static ProducerRecord<byte[], byte[]> copy(String topic, int partition, long offset) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>("east." + topic, partition, null, bytes("v" + offset));
+        r.headers().add(new RecordHeader("ferry.source.topic", bytes(topic)));
+        r.headers().add(new RecordHeader("ferry.source.partition", bytes(Integer.toString(partition))));
+        r.headers().add(new RecordHeader("ferry.source.offset", bytes(Long.toString(offset))));
+        return r;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
