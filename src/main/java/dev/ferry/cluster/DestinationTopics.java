@@ -28,6 +28,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.ferry.mapping.ErrorPolicy;
 import dev.ferry.mapping.Partitioning;
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.mapping.SourceSelector;
@@ -89,9 +90,16 @@ public final class DestinationTopics {
 
         Set<String> wanted = new TreeSet<>();
         readByStream.forEach((m, topics) -> topics.forEach(t -> wanted.add(m.namer().destinationFor(t))));
+        plan.streams().stream().filter(m -> m.onError() == ErrorPolicy.DEAD_LETTER).forEach(m -> wanted.add(m.deadLetterTopic()));
         Map<String, TopicDescription> existing = describe(destination, destinationCluster, wanted);
 
         Map<String, NewTopic> toCreate = new HashMap<>();
+        for (StreamMapping m : plan.streams()) {
+            if (m.onError() == ErrorPolicy.DEAD_LETTER && !existing.containsKey(m.deadLetterTopic())) {
+                int partitions = readByStream.get(m).stream().mapToInt(t -> partitions(sourceDescriptions.get(t))).max().orElse(1);
+                toCreate.putIfAbsent(m.deadLetterTopic(), new NewTopic(m.deadLetterTopic(), Optional.of(partitions), Optional.empty()));
+            }
+        }
         for (StreamMapping m : plan.streams()) {
             for (String topic : readByStream.get(m)) {
                 String target = m.namer().destinationFor(topic);
@@ -144,8 +152,9 @@ public final class DestinationTopics {
             try {
                 get(result.getValue(), destinationCluster, "creating topic '" + result.getKey() + "'");
                 NewTopic topic = toCreate.get(result.getKey());
-                log.info("Created destination topic '{}' on {} with {} partitions and {} (copied from source topic '{}')",
-                        topic.name(), destinationCluster, topic.numPartitions(), topic.configs(), sourceOf.get(topic.name()));
+                String from = sourceOf.get(topic.name());
+                log.info("Created destination topic '{}' on {} with {} partitions and {}{}", topic.name(), destinationCluster,
+                        topic.numPartitions(), topic.configs(), from == null ? " (dead-letter topic)" : " (copied from source topic '" + from + "')");
             } catch (ClusterUnavailableException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.ferry.cluster.ClusterMonitor;
 import dev.ferry.cluster.ClusterRef;
 import dev.ferry.cluster.CrossClusterClientSupplier;
+import dev.ferry.cluster.DeadLetterProducer;
 import dev.ferry.cluster.DestinationTopics;
 import dev.ferry.filter.FilterParser;
 import dev.ferry.health.OffsetSyncHealthIndicator;
@@ -49,6 +51,8 @@ import dev.ferry.offsets.GroupOffsetSync;
 import dev.ferry.offsets.OffsetTranslator;
 import dev.ferry.offsets.OffsetsEndpoint;
 import dev.ferry.topology.CountersLog;
+import dev.ferry.topology.ErrorPolicies;
+import dev.ferry.topology.FerryExceptionHandler;
 import dev.ferry.topology.ReplicationCounters;
 import dev.ferry.topology.ReplicationTopology;
 
@@ -93,10 +97,20 @@ public class FerryConfiguration {
         return new ReplicationMetrics(registry, plan, counters, Clock.systemUTC());
     }
 
+    @Bean(destroyMethod = "close")
+    DeadLetterProducer deadLetterProducer(KafkaSettings settings) {
+        return new DeadLetterProducer(settings.destination());
+    }
+
+    @Bean
+    ErrorPolicies errorPolicies(ReplicationPlan plan, ReplicationCounters counters, DeadLetterProducer deadLetterProducer) {
+        return new ErrorPolicies(plan, counters, deadLetterProducer, Clock.systemUTC());
+    }
+
     @Bean
     StreamsBuilderFactoryBean ferryStreams(KafkaSettings settings, ReplicationPlan plan, ReplicationCounters counters,
                                            DestinationTopics destinationTopics, ReplicationMetrics metrics, MeterRegistry registry,
-                                           DestinationReaders destinationReaders) {
+                                           DestinationReaders destinationReaders, ErrorPolicies errorPolicies) {
         // Before anything is consumed: a missing destination topic would block every send while Streams looks RUNNING.
         for (DestinationTopics.Route route : destinationTopics.ensure(plan)) {
             log.info("Stream {}: {} ({} partitions) -> {} ({} partitions{})", route.stream(), route.sourceTopic(), route.sourcePartitions(),
@@ -106,6 +120,10 @@ public class FerryConfiguration {
         streams.put(StreamsConfig.producerPrefix(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG), AcknowledgementInterceptor.class.getName());
         streams.put(StreamsConfig.producerPrefix(AcknowledgementInterceptor.METRICS), metrics);
         streams.put(StreamsConfig.producerPrefix(AcknowledgementInterceptor.SOURCE_TOPIC_HEADER), plan.headers().topic());
+        // each stream's on-error policy, applied through Kafka Streams' own handlers
+        streams.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FerryExceptionHandler.class.getName());
+        streams.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, FerryExceptionHandler.class.getName());
+        streams.put(FerryExceptionHandler.POLICIES, errorPolicies);
         StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(streams));
         factory.addListener(new KafkaStreamsMicrometerListener(registry));
         factory.setClientSupplier(new CrossClusterClientSupplier(settings.source(), settings.destination()));
@@ -122,6 +140,13 @@ public class FerryConfiguration {
             }
         });
         factory.setLeaveGroupOnClose(true);
+        factory.setStreamsUncaughtExceptionHandler(exception -> {
+            if (errorPolicies.stopReason() != null) {
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;   // on-error: fail
+            }
+            log.warn("A stream thread failed and is replaced (its tasks restart from the last committed offsets): {}", exception.toString());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
         return factory;
     }
 
@@ -192,17 +217,18 @@ public class FerryConfiguration {
     @Bean
     ReplicationHealthIndicator replicationHealthIndicator(FerryProperties properties, StreamsBuilderFactoryBean ferryStreams,
                                                           List<ClusterMonitor> clusterMonitors, ReplicationPlan plan, ReplicationCounters counters,
-                                                          ReplicationMetrics metrics) {
+                                                          ReplicationMetrics metrics, ErrorPolicies errorPolicies) {
         // Three missed checks in a row before readiness drops for staleness; a failed check drops it at once.
         Duration maxAge = properties.health().checkInterval().multipliedBy(3).plus(properties.health().checkTimeout());
         ReplicationHealthIndicator.Limits limits = new ReplicationHealthIndicator.Limits(properties.health().maxLag(),
                 properties.health().maxLatency(), () -> consumerLag(ferryStreams), metrics::lastLatencyMillis);
-        return new ReplicationHealthIndicator(state(ferryStreams), clusterMonitors, plan, counters, maxAge, limits, Clock.systemUTC());
+        return new ReplicationHealthIndicator(state(ferryStreams), clusterMonitors, plan, counters, maxAge, limits, Clock.systemUTC(),
+                errorPolicies::stopReason);
     }
 
     @Bean
-    StreamsLivenessIndicator streamsHealthIndicator(StreamsBuilderFactoryBean ferryStreams) {
-        return new StreamsLivenessIndicator(state(ferryStreams));
+    StreamsLivenessIndicator streamsHealthIndicator(StreamsBuilderFactoryBean ferryStreams, ErrorPolicies errorPolicies) {
+        return new StreamsLivenessIndicator(state(ferryStreams), errorPolicies::stopReason);
     }
 
     /** The largest consumer lag of any source partition, from the Streams consumers' own metrics; -1 if unknown. */

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import dev.ferry.mapping.ErrorPolicy;
 import dev.ferry.mapping.Partitioning;
 
 /**
@@ -22,5 +23,7 @@ public record StreamProperties(
         String destination,
         String rename,
         Map<String, Object> filter,
-        @DefaultValue("preserve") Partitioning partitioning) {
+        @DefaultValue("preserve") Partitioning partitioning,
+        @DefaultValue("fail") ErrorPolicy onError,
+        String deadLetterTopic) {
 }

@@ -46,9 +46,14 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
         public static final Limits NONE = new Limits(null, null, () -> -1, Map::of);
     }
 
+    private final Supplier<String> stopReason;
+
+    /** @param stopReason why Ferry stopped on a record (a stream with {@code on-error: fail}), null while it has not */
     public ReplicationHealthIndicator(Supplier<KafkaStreams.State> state, List<ClusterMonitor> clusters, ReplicationPlan plan,
-                                      ReplicationCounters counters, Duration maxCheckAge, Limits limits, Clock clock) {
+                                      ReplicationCounters counters, Duration maxCheckAge, Limits limits, Clock clock,
+                                      Supplier<String> stopReason) {
         super("Replication health check failed");
+        this.stopReason = stopReason;
         this.state = state;
         this.clusters = List.copyOf(clusters);
         this.plan = plan;
@@ -88,6 +93,11 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
         Instant now = clock.instant();
         boolean up = current == KafkaStreams.State.RUNNING;
         builder.withDetail("state", current == null ? "NOT_STARTED" : current.name());
+        String stopped = stopReason.get();
+        if (stopped != null) {
+            builder.withDetail("stoppedBecause", stopped);
+            up = false;
+        }
         for (ClusterMonitor monitor : clusters) {
             ClusterMonitor.Status s = monitor.status();
             boolean healthy = s.isHealthy(now, maxCheckAge);
@@ -114,7 +124,9 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
             detail.put("partitioning", m.partitioning().name().toLowerCase().replace('_', '-'));
             detail.put("copied", c.copied());
             detail.put("filtered", c.filtered());
-            detail.put("malformed", c.malformed());
+            detail.put("onError", m.onError().name().toLowerCase().replace('_', '-'));
+            detail.put("failed", c.failed());
+            detail.put("deadLettered", c.deadLettered());
             detail.put("loopsStopped", c.loops());
             detail.put("duplicatesSkipped", c.duplicates());
             streams.put(m.name(), detail);

@@ -58,7 +58,13 @@ public record ReplicationPlan(String sourceAlias, String destinationAlias, Sourc
                             + "for one destination per source topic, or set 'partitioning: key-hash'.");
         }
         RecordFilter filter = FilterParser.parse(stream.filter(), property + ".filter");
-        return new StreamMapping(stream.name(), property, source, filter, namer, stream.partitioning());
+        String deadLetterTopic = hasText(stream.deadLetterTopic()) ? stream.deadLetterTopic() : stream.name() + ".dlq";
+        try {
+            TopicNamer.fixed(deadLetterTopic);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(property + ".dead-letter-topic", deadLetterTopic, e.getMessage() + ".");
+        }
+        return new StreamMapping(stream.name(), property, source, filter, namer, stream.partitioning(), stream.onError(), deadLetterTopic);
     }
 
     private static SourceSelector source(StreamProperties stream, String property) {

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Timer;
 
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.mapping.StreamMapping;
+import dev.ferry.topology.FailureReason;
 import dev.ferry.topology.ReplicationCounters;
 import dev.ferry.topology.StreamCounters;
 
@@ -48,7 +49,13 @@ public final class ReplicationMetrics {
             Tags stream = Tags.of("stream", m.name());
             counter("ferry.records.copied", "Records handed to the destination producer", stream, c, s -> s.copied());
             counter("ferry.records.filtered", "Records the stream's filter rejected", stream, c, s -> s.filtered());
-            counter("ferry.records.failed", "Records that could not be copied", stream.and("reason", "malformed-value"), c, s -> s.malformed());
+            counter("ferry.records.failed", "Records that could not be copied", stream.and("reason", FailureReason.MALFORMED_VALUE.tag()), c,
+                    s -> s.malformed());
+            counter("ferry.records.failed", "Records that could not be copied", stream.and("reason", FailureReason.TOO_LARGE.tag()), c,
+                    s -> s.tooLarge());
+            counter("ferry.records.failed", "Records that could not be copied", stream.and("reason", FailureReason.SEND_FAILED.tag()), c,
+                    s -> s.sendFailed());
+            counter("ferry.records.dead.lettered", "Failed records written to the dead-letter topic", stream, c, s -> s.deadLettered());
             counter("ferry.records.loops", "Records not copied because they originated on the destination", stream, c, s -> s.loops());
             counter("ferry.records.duplicates.skipped", "Re-read records not copied again after a crash", stream, c, s -> s.duplicates());
             FunctionCounter.builder("ferry.copied", c, x -> x.snapshot().copiedBytes()).description("Value bytes copied")

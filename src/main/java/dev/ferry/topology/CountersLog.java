@@ -21,11 +21,12 @@ public final class CountersLog {
     public synchronized void logNow() {
         counters.all().forEach((name, c) -> {
             StreamCounters.Snapshot now = c.snapshot();
-            StreamCounters.Snapshot before = previous.getOrDefault(name, new StreamCounters.Snapshot(0, 0, 0, 0, 0, 0));
+            StreamCounters.Snapshot before = previous.getOrDefault(name, new StreamCounters.Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0));
             previous.put(name, now);
-            log.info("Stream {}: copied {} (+{}), filtered {} (+{}), malformed {} (+{}), loops stopped {} (+{}), duplicates skipped {} (+{})",
+            log.info("Stream {}: copied {} (+{}), filtered {} (+{}), failed {} (+{}, dead-lettered {}), loops stopped {} (+{}), "
+                            + "duplicates skipped {} (+{})",
                     name, now.copied(), now.copied() - before.copied(), now.filtered(), now.filtered() - before.filtered(),
-                    now.malformed(), now.malformed() - before.malformed(), now.loops(), now.loops() - before.loops(),
+                    now.failed(), now.failed() - before.failed(), now.deadLettered(), now.loops(), now.loops() - before.loops(),
                     now.duplicates(), now.duplicates() - before.duplicates());
         });
     }

@@ -12,7 +12,6 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.ferry.filter.MalformedValueException;
 import dev.ferry.filter.RecordFilter;
 import dev.ferry.filter.RecordView;
 import dev.ferry.headers.SourceHeaders;
@@ -21,8 +20,8 @@ import dev.ferry.mapping.StreamMapping;
 
 /**
  * Drops records already copied before a crash (preserve mode), records that originated on the destination cluster
- * (loop prevention) and records the stream's filter rejects. A value that a JSON condition cannot parse does not
- * match and is counted as malformed.
+ * (loop prevention) and records the stream's filter rejects. A value that a JSON condition cannot parse is an error
+ * for the stream's {@code on-error} policy ({@link ErrorPolicies}).
  */
 final class FilterProcessor implements FixedKeyProcessor<byte[], byte[], byte[]> {
 
@@ -64,16 +63,10 @@ final class FilterProcessor implements FixedKeyProcessor<byte[], byte[], byte[]>
             counters.recordLoop();
             return;
         }
-        if (filter != RecordFilter.PASS_ALL) {
-            try {
-                if (!filter.accepts(view.reset(record.key(), record.value(), record.headers()))) {
-                    counters.recordFiltered();
-                    return;
-                }
-            } catch (MalformedValueException e) {
-                counters.recordMalformed();
-                return;
-            }
+        // A MalformedValueException goes to Kafka Streams' processing exception handler: the stream's on-error policy.
+        if (filter != RecordFilter.PASS_ALL && !filter.accepts(view.reset(record.key(), record.value(), record.headers()))) {
+            counters.recordFiltered();
+            return;
         }
         context.forward(record);
     }

@@ -9,6 +9,9 @@ public final class StreamCounters {
     private final LongAdder copiedBytes = new LongAdder();
     private final LongAdder filtered = new LongAdder();
     private final LongAdder malformed = new LongAdder();
+    private final LongAdder tooLarge = new LongAdder();
+    private final LongAdder sendFailed = new LongAdder();
+    private final LongAdder deadLettered = new LongAdder();
     private final LongAdder loops = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
 
@@ -23,8 +26,17 @@ public final class StreamCounters {
         filtered.increment();
     }
 
-    void recordMalformed() {
-        malformed.increment();
+    /** A record that could not be copied, whatever the policy did with it. */
+    void recordFailed(FailureReason reason) {
+        switch (reason) {
+            case MALFORMED_VALUE -> malformed.increment();
+            case TOO_LARGE -> tooLarge.increment();
+            case SEND_FAILED -> sendFailed.increment();
+        }
+    }
+
+    void recordDeadLettered() {
+        deadLettered.increment();
     }
 
     void recordLoop() {
@@ -36,16 +48,25 @@ public final class StreamCounters {
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(copied.sum(), copiedBytes.sum(), filtered.sum(), malformed.sum(), loops.sum(), duplicates.sum());
+        return new Snapshot(copied.sum(), copiedBytes.sum(), filtered.sum(), malformed.sum(), tooLarge.sum(), sendFailed.sum(), deadLettered.sum(),
+                loops.sum(), duplicates.sum());
     }
 
     /**
      * @param copied    records handed to the destination producer
      * @param filtered  records the stream's filter rejected
-     * @param malformed records not copied because a JSON condition met a value that is not JSON
-     * @param loops     records not copied because they originated on the destination cluster
-     * @param duplicates re-read records not copied again because the destination already had them (after a crash)
+     * @param malformed    records a JSON condition could not parse (failed)
+     * @param tooLarge     records the destination refused as too large (failed)
+     * @param sendFailed   records the destination refused for another reason (failed)
+     * @param deadLettered failed records written to the dead-letter topic
+     * @param loops        records not copied because they originated on the destination cluster
+     * @param duplicates   re-read records not copied again because the destination already had them (after a crash)
      */
-    public record Snapshot(long copied, long copiedBytes, long filtered, long malformed, long loops, long duplicates) {
+    public record Snapshot(long copied, long copiedBytes, long filtered, long malformed, long tooLarge, long sendFailed, long deadLettered,
+                           long loops, long duplicates) {
+
+        public long failed() {
+            return malformed + tooLarge + sendFailed;
+        }
     }
 }

@@ -42,7 +42,7 @@ class HealthIndicatorsTest {
 
     private static ReplicationHealthIndicator readiness(AtomicReference<KafkaStreams.State> state, ClusterMonitor... monitors) {
         return new ReplicationHealthIndicator(state::get, List.of(monitors), PLAN, new ReplicationCounters(PLAN), Duration.ofSeconds(30),
-                ReplicationHealthIndicator.Limits.NONE, Clock.systemUTC());
+                ReplicationHealthIndicator.Limits.NONE, Clock.systemUTC(), () -> null);
     }
 
     /** A monitor after one real check against a port where nothing listens. */
@@ -89,7 +89,7 @@ class HealthIndicatorsTest {
         AtomicReference<Map<String, Long>> latency = new AtomicReference<>(Map.of("orders", 200L));
         ReplicationHealthIndicator indicator = new ReplicationHealthIndicator(() -> KafkaStreams.State.RUNNING, List.of(), PLAN,
                 new ReplicationCounters(PLAN), Duration.ofSeconds(30),
-                new ReplicationHealthIndicator.Limits(1_000L, Duration.ofSeconds(5), lag::get, latency::get), Clock.systemUTC());
+                new ReplicationHealthIndicator.Limits(1_000L, Duration.ofSeconds(5), lag::get, latency::get), Clock.systemUTC(), () -> null);
         assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
         lag.set(5_000);
         Health lagging = indicator.health(true);
@@ -105,7 +105,7 @@ class HealthIndicatorsTest {
     @Test
     void livenessIsDownOnlyWhenStreamsHasFailed() {
         AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.REBALANCING);
-        StreamsLivenessIndicator liveness = new StreamsLivenessIndicator(state::get);
+        StreamsLivenessIndicator liveness = new StreamsLivenessIndicator(state::get, () -> null);
         assertThat(liveness.health(true).getStatus()).isEqualTo(Status.UP);
         state.set(KafkaStreams.State.ERROR);
         assertThat(liveness.health(true).getStatus()).isEqualTo(Status.DOWN);

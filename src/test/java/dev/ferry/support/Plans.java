@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.ferry.config.ClusterProperties;
 import dev.ferry.config.FerryProperties;
 import dev.ferry.config.StreamProperties;
+import dev.ferry.mapping.ErrorPolicy;
 import dev.ferry.mapping.Partitioning;
 import dev.ferry.mapping.ReplicationPlan;
 
@@ -17,15 +18,19 @@ public final class Plans {
     }
 
     public static StreamProperties stream(String name, String source, String destination, Map<String, Object> filter) {
-        return new StreamProperties(name, source, null, destination, null, filter, Partitioning.PRESERVE);
+        return new StreamProperties(name, source, null, destination, null, filter, Partitioning.PRESERVE, ErrorPolicy.FAIL, null);
     }
 
     public static StreamProperties stream(String name, String source, String destination, Map<String, Object> filter, Partitioning partitioning) {
-        return new StreamProperties(name, source, null, destination, null, filter, partitioning);
+        return new StreamProperties(name, source, null, destination, null, filter, partitioning, ErrorPolicy.FAIL, null);
+    }
+
+    public static StreamProperties stream(String name, String source, String destination, Map<String, Object> filter, ErrorPolicy onError) {
+        return new StreamProperties(name, source, null, destination, null, filter, Partitioning.PRESERVE, onError, null);
     }
 
     public static StreamProperties patternStream(String name, String pattern, String rename) {
-        return new StreamProperties(name, null, pattern, null, rename, null, Partitioning.PRESERVE);
+        return new StreamProperties(name, null, pattern, null, rename, null, Partitioning.PRESERVE, ErrorPolicy.FAIL, null);
     }
 
     public static FerryProperties properties(String sourceServers, String destinationServers, StreamProperties... streams) {

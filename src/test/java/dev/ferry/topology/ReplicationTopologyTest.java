@@ -26,6 +26,7 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
+import dev.ferry.mapping.ErrorPolicy;
 import dev.ferry.mapping.Partitioning;
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.support.Plans;
@@ -40,10 +41,20 @@ class ReplicationTopologyTest {
     private static final Map<String, Object> EU_ONLY = Map.of("header", Map.of("name", "region", "equals", "eu"));
 
     private static TopologyTestDriver driver(ReplicationPlan plan, ReplicationCounters counters) {
+        return new TopologyTestDriver(ReplicationTopology.build(plan, counters), props(plan, counters));
+    }
+
+    /** The Streams settings the application uses for errors: each stream's on-error policy through Ferry's handlers. */
+    private static Properties props(ReplicationPlan plan, ReplicationCounters counters) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ferry-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        return new TopologyTestDriver(ReplicationTopology.build(plan, counters), props);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FerryExceptionHandler.class.getName());
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, FerryExceptionHandler.class.getName());
+        props.put(FerryExceptionHandler.POLICIES, new ErrorPolicies(plan, counters, deadLetter -> {
+            throw new AssertionError("no production errors in these tests");
+        }, java.time.Clock.systemUTC()));
+        return props;
     }
 
     private static TestInputTopic<byte[], byte[]> input(TopologyTestDriver driver, String topic) {
@@ -141,7 +152,7 @@ class ReplicationTopologyTest {
     @Test
     void passesTombstonesAndCountsMalformedValuesUnderJsonFilters() {
         ReplicationPlan plan = Plans.plan(Plans.stream("paid", "payments", "east.payments",
-                Map.of("json", Map.of("path", "/status", "equals", "PAID"))));
+                Map.of("json", Map.of("path", "/status", "equals", "PAID")), ErrorPolicy.SKIP));
         ReplicationCounters counters = new ReplicationCounters(plan);
         try (TopologyTestDriver driver = driver(plan, counters)) {
             TestInputTopic<byte[], byte[]> in = input(driver, "payments");
@@ -157,6 +168,55 @@ class ReplicationTopologyTest {
             assertThat(c.copied()).isEqualTo(2);
             assertThat(c.filtered()).isEqualTo(1);
             assertThat(c.malformed()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void deadLettersAMalformedValueWithItsOriginalBytesHeadersAndTheReason() {
+        ReplicationPlan plan = Plans.plan(Plans.stream("paid", "payments", "east.payments",
+                Map.of("json", Map.of("path", "/status", "equals", "PAID")), ErrorPolicy.DEAD_LETTER));
+        ReplicationCounters counters = new ReplicationCounters(plan);
+        try (TopologyTestDriver driver = driver(plan, counters)) {
+            TestInputTopic<byte[], byte[]> in = input(driver, "payments");
+            in.pipeInput(record("p1", bytes("{oops"), "trace", "t-1"));
+            in.pipeInput(record("p2", bytes("{\"status\":\"PAID\"}")));
+            TestRecord<byte[], byte[]> dead = output(driver, "paid.dlq").readRecord();
+            assertThat(dead.key()).isEqualTo(bytes("p1"));
+            assertThat(dead.value()).isEqualTo(bytes("{oops"));
+            assertThat(dead.getRecordTime()).isEqualTo(T0);
+            Headers h = dead.headers();
+            assertThat(header(h, "trace")).isEqualTo("t-1");
+            assertThat(header(h, "ferry.error.reason")).isEqualTo("malformed-value");
+            assertThat(header(h, "ferry.error.class")).isEqualTo("dev.ferry.filter.MalformedValueException");
+            assertThat(header(h, "ferry.error.message")).startsWith("value is not valid JSON");
+            assertThat(header(h, "ferry.error.stream")).isEqualTo("paid");
+            assertThat(header(h, "ferry.source.topic")).isEqualTo("payments");
+            assertThat(header(h, "ferry.source.offset")).isEqualTo("0");
+            assertThat(output(driver, "east.payments").readRecordsToList()).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                    .containsExactly("p2");   // the stream goes on
+            StreamCounters.Snapshot c = counters.forStream("paid").snapshot();
+            assertThat(c.malformed()).isEqualTo(1);
+            assertThat(c.deadLettered()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void stopsOnAMalformedValueWhenTheStreamFails() {
+        ReplicationPlan plan = Plans.plan(Plans.stream("paid", "payments", "east.payments",
+                Map.of("json", Map.of("path", "/status", "equals", "PAID")), ErrorPolicy.FAIL));
+        ReplicationCounters counters = new ReplicationCounters(plan);
+        ErrorPolicies policies = new ErrorPolicies(plan, counters, deadLetter -> {
+            throw new AssertionError("no production errors in these tests");
+        }, java.time.Clock.systemUTC());
+        Properties props = props(plan, counters);
+        props.put(FerryExceptionHandler.POLICIES, policies);
+        try (TopologyTestDriver driver = new TopologyTestDriver(ReplicationTopology.build(plan, counters), props)) {
+            TestInputTopic<byte[], byte[]> in = input(driver, "payments");
+            in.pipeInput(record("p0", bytes("{\"status\":\"PAID\"}")));
+            assertThatThrownBy(() -> in.pipeInput(record("p1", bytes("not json"))))
+                    .isInstanceOf(org.apache.kafka.streams.errors.StreamsException.class);
+            assertThat(policies.stopReason()).startsWith("stream paid cannot copy payments-0@1 (malformed-value): value is not valid JSON");
+            assertThat(output(driver, "east.payments").readRecordsToList()).hasSize(1);
         }
     }
 
@@ -188,10 +248,7 @@ class ReplicationTopologyTest {
             asked.add(destination + "-" + partition + " <- " + sourceTopic + "-" + sourcePartition);
             return 2;   // source offsets 0..2 were copied before the crash
         };
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ferry-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        try (TopologyTestDriver driver = new TopologyTestDriver(ReplicationTopology.build(plan, counters, tail), props)) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(ReplicationTopology.build(plan, counters, tail), props(plan, counters))) {
             TestInputTopic<byte[], byte[]> orders = input(driver, "orders");
             TestInputTopic<byte[], byte[]> payments = input(driver, "payments");
             for (int i = 0; i < 5; i++) {

@@ -1,0 +1,195 @@
+package dev.ferry.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.ferry.filter.MalformedValueException;
+import dev.ferry.headers.SourceHeaders;
+import dev.ferry.mapping.ErrorPolicy;
+import dev.ferry.mapping.ReplicationPlan;
+import dev.ferry.mapping.StreamMapping;
+
+/**
+ * Applies each stream's {@code on-error} policy to a record Kafka Streams could not process or produce
+ * (DESIGN §2 "Nothing silent"). Called by {@link FerryExceptionHandler}; decides, counts, logs, and builds the
+ * dead-letter record: the original key and value bytes, the original headers, the source coordinates, and
+ * {@code <prefix>error.reason / error.class / error.message}.
+ */
+public final class ErrorPolicies {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorPolicies.class);
+    private static final Duration SKIP_LOG_INTERVAL = Duration.ofSeconds(30);
+
+    /** What to tell Kafka Streams. */
+    public sealed interface Decision {
+        record Fail() implements Decision {
+        }
+
+        record Resume(List<ProducerRecord<byte[], byte[]>> deadLetters) implements Decision {
+        }
+    }
+
+    /** Writes a dead letter to the destination and returns once it is acknowledged. */
+    @FunctionalInterface
+    public interface DeadLetterWriter {
+        void send(ProducerRecord<byte[], byte[]> deadLetter);
+    }
+
+    private final ReplicationPlan plan;
+    private final ReplicationCounters counters;
+    private final DeadLetterWriter deadLetters;
+    private final Clock clock;
+    private final Map<String, StreamMapping> byNode = new HashMap<>();
+    private final Map<String, Instant> lastSkipLog = new ConcurrentHashMap<>();
+    private final Map<String, Long> skippedSinceLog = new ConcurrentHashMap<>();
+    private volatile String stopReason;
+
+    public ErrorPolicies(ReplicationPlan plan, ReplicationCounters counters, DeadLetterWriter deadLetters, Clock clock) {
+        this.plan = plan;
+        this.counters = counters;
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+        for (StreamMapping m : plan.streams()) {
+            for (String suffix : List.of("-filter", "-stamp", "-sink")) {
+                byNode.put(m.name() + suffix, m);
+            }
+        }
+    }
+
+    /** Why Ferry stopped on a record (an {@code on-error: fail} stream), or null. */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    /** The record that could not be copied: where it came from, its original bytes and headers. */
+    private record Failed(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, Headers headers) {
+
+        String where() {
+            return topic + "-" + partition + "@" + offset;
+        }
+    }
+
+    /** A record the topology could not process; the context describes that very record (the stream thread is on it). */
+    Decision onProcessingError(ErrorHandlerContext context, Exception exception) {
+        StreamMapping stream = byNode.get(context.processorNodeId());
+        FailureReason reason = exception instanceof MalformedValueException ? FailureReason.MALFORMED_VALUE : FailureReason.SEND_FAILED;
+        Failed failed = new Failed(context.topic(), context.partition(), context.offset(), context.timestamp(), context.sourceRawKey(),
+                context.sourceRawValue(), context.headers());
+        return decide(stream, reason, failed, exception);
+    }
+
+    /**
+     * A copy the destination refused. This arrives in the producer's callback, when the stream thread may already be on
+     * later records, so the record's own bytes and stamped source coordinates describe it, not the context.
+     */
+    Decision onProductionError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+        SourceHeaders names = plan.headers();
+        String topic = SourceHeaders.text(record.headers(), names.topic());
+        Failed failed = new Failed(topic == null ? context.topic() : topic, (int) SourceHeaders.number(record.headers(), names.partition()),
+                SourceHeaders.number(record.headers(), names.offset()), record.timestamp() == null ? -1 : record.timestamp(), record.key(),
+                record.value(), record.headers());
+        StreamMapping stream = byNode.get(context.processorNodeId());
+        if (stream == null || !stream.source().selects(failed.topic())) {
+            stream = plan.streams().stream().filter(m -> m.source().selects(failed.topic())
+                    && m.namer().destinationFor(failed.topic()).equals(record.topic())).findFirst().orElse(stream);
+        }
+        FailureReason reason = exception instanceof RecordTooLargeException ? FailureReason.TOO_LARGE : FailureReason.SEND_FAILED;
+        Decision decision = decide(stream, reason, failed, exception);
+        // Streams would send these dead letters from inside the producer's own callback, where a send to a topic whose
+        // metadata is not cached blocks that very thread; a producer of our own writes them and waits for the ack.
+        if (decision instanceof Decision.Resume resume && !resume.deadLetters().isEmpty()) {
+            try {
+                for (ProducerRecord<byte[], byte[]> deadLetter : resume.deadLetters()) {
+                    deadLetters.send(deadLetter);
+                }
+            } catch (RuntimeException e) {
+                stopReason = "stream " + stream.name() + " cannot write " + failed.where() + " to its dead-letter topic: " + e.getMessage();
+                log.error("Stream {}: cannot write {} to dead-letter topic {}: {}. Ferry stops so that nothing is lost.", stream.name(),
+                        failed.where(), stream.deadLetterTopic(), e.getMessage());
+                return new Decision.Fail();
+            }
+            return new Decision.Resume(List.of());
+        }
+        return decision;
+    }
+
+    private Decision decide(StreamMapping stream, FailureReason reason, Failed failed, Exception exception) {
+        String where = failed.where();
+        if (stream == null) {
+            stopReason = "cannot copy " + where + ": " + exception;
+            log.error("Cannot copy {} (no stream owns it): {}. Ferry stops.", where, exception.toString());
+            return new Decision.Fail();
+        }
+        counters.forStream(stream.name()).recordFailed(reason);
+        switch (stream.onError()) {
+            case SKIP -> {
+                logSkipped(stream, where, reason, exception);
+                return new Decision.Resume(List.of());
+            }
+            case DEAD_LETTER -> {
+                counters.forStream(stream.name()).recordDeadLettered();
+                return new Decision.Resume(List.of(deadLetter(stream, reason, failed, exception)));
+            }
+            default -> {
+                stopReason = "stream " + stream.name() + " cannot copy " + where + " (" + reason.tag() + "): " + exception.getMessage();
+                log.error("Stream {}: cannot copy {} ({}: {}). on-error is fail, so Ferry stops here: nothing is skipped and the source offset "
+                                + "stays uncommitted. Fix the record or the destination, or set {}.on-error to skip or dead-letter.",
+                        stream.name(), where, reason.tag(), exception.getMessage(), stream.property());
+                return new Decision.Fail();
+            }
+        }
+    }
+
+    private void logSkipped(StreamMapping stream, String where, FailureReason reason, Exception exception) {
+        long skipped = skippedSinceLog.merge(stream.name(), 1L, Long::sum);
+        Instant now = clock.instant();
+        Instant last = lastSkipLog.get(stream.name());
+        if (last == null || !now.isBefore(last.plus(SKIP_LOG_INTERVAL))) {
+            lastSkipLog.put(stream.name(), now);
+            skippedSinceLog.put(stream.name(), 0L);
+            log.warn("Stream {}: skipped {} record(s) it could not copy (on-error: skip); latest {} ({}: {})", stream.name(), skipped, where,
+                    reason.tag(), exception.getMessage());
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(StreamMapping stream, FailureReason reason, Failed failed, Exception exception) {
+        SourceHeaders names = plan.headers();
+        Headers headers = new RecordHeaders();
+        for (var header : failed.headers()) {
+            if (!names.perHop().contains(header.key())) {
+                headers.add(header);
+            }
+        }
+        String prefix = names.cluster().substring(0, names.cluster().length() - "source.cluster".length());
+        headers.add(names.cluster(), SourceHeaders.encode(plan.sourceAlias()));
+        headers.add(names.topic(), SourceHeaders.encode(failed.topic()));
+        headers.add(names.partition(), SourceHeaders.encode(failed.partition()));
+        headers.add(names.offset(), SourceHeaders.encode(failed.offset()));
+        headers.add(names.timestamp(), SourceHeaders.encode(failed.timestamp()));
+        headers.add(prefix + "error.reason", SourceHeaders.encode(reason.tag()));
+        headers.add(prefix + "error.class", SourceHeaders.encode(exception.getClass().getName()));
+        headers.add(prefix + "error.message", String.valueOf(exception.getMessage()).getBytes(StandardCharsets.UTF_8));
+        headers.add(prefix + "error.stream", SourceHeaders.encode(stream.name()));
+        return new ProducerRecord<>(stream.deadLetterTopic(), null, failed.timestamp() < 0 ? null : failed.timestamp(), failed.key(),
+                failed.value(), headers);
+    }
+
+    /** Dead-letter topics of the streams that use them. */
+    public static List<String> deadLetterTopics(ReplicationPlan plan) {
+        return plan.streams().stream().filter(m -> m.onError() == ErrorPolicy.DEAD_LETTER).map(StreamMapping::deadLetterTopic).distinct().toList();
+    }
+}
