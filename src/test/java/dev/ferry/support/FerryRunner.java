@@ -16,14 +16,19 @@ public final class FerryRunner {
 
     /** @param settings {@code key=value} pairs, e.g. {@code ferry.streams[0].name=orders} */
     public static ConfigurableApplicationContext start(TwoClusters clusters, String... settings) {
+        return start(clusters.sourceServers(), clusters.destinationServers(), settings);
+    }
+
+    /** @param settings {@code key=value} pairs, e.g. {@code ferry.streams[0].name=orders} */
+    public static ConfigurableApplicationContext start(String sourceServers, String destinationServers, String... settings) {
         Map<String, String> args = new LinkedHashMap<>();
         // only the built-in defaults: not the example application.yml in the working directory
         args.put("spring.config.location", "classpath:/application.yml");
         args.put("server.port", "0");
         args.put("ferry.source.alias", "east");
-        args.put("ferry.source.bootstrap-servers", clusters.sourceServers());
+        args.put("ferry.source.bootstrap-servers", sourceServers);
         args.put("ferry.destination.alias", "west");
-        args.put("ferry.destination.bootstrap-servers", clusters.destinationServers());
+        args.put("ferry.destination.bootstrap-servers", destinationServers);
         args.put("ferry.health.check-interval", "1s");
         for (String setting : settings) {
             int eq = setting.indexOf('=');
