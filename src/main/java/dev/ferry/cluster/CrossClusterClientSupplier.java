@@ -22,11 +22,16 @@ public final class CrossClusterClientSupplier implements KafkaClientSupplier {
 
     private final Map<String, Object> source;
     private final Map<String, Object> destination;
+    private final GapReportingConsumer.Listener gaps;
 
-    /** @param source, destination complete client settings of each cluster, bootstrap servers included */
-    public CrossClusterClientSupplier(Map<String, Object> source, Map<String, Object> destination) {
+    /**
+     * @param source, destination complete client settings of each cluster, bootstrap servers included
+     * @param gaps                told when source records were deleted before they could be read
+     */
+    public CrossClusterClientSupplier(Map<String, Object> source, Map<String, Object> destination, GapReportingConsumer.Listener gaps) {
         this.source = Map.copyOf(source);
         this.destination = Map.copyOf(destination);
+        this.gaps = gaps;
     }
 
     @Override
@@ -41,7 +46,7 @@ public final class CrossClusterClientSupplier implements KafkaClientSupplier {
 
     @Override
     public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
-        return consumer(config);
+        return new GapReportingConsumer(merge(config, source), gaps);
     }
 
     @Override

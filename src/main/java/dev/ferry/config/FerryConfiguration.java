@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -38,6 +39,7 @@ import dev.ferry.cluster.ClusterRef;
 import dev.ferry.cluster.CrossClusterClientSupplier;
 import dev.ferry.cluster.DeadLetterProducer;
 import dev.ferry.cluster.DestinationTopics;
+import dev.ferry.cluster.SourceGapLog;
 import dev.ferry.filter.FilterParser;
 import dev.ferry.health.OffsetSyncHealthIndicator;
 import dev.ferry.health.ReplicationHealthIndicator;
@@ -126,7 +128,7 @@ public class FerryConfiguration {
         streams.put(FerryExceptionHandler.POLICIES, errorPolicies);
         StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(streams));
         factory.addListener(new KafkaStreamsMicrometerListener(registry));
-        factory.setClientSupplier(new CrossClusterClientSupplier(settings.source(), settings.destination()));
+        factory.setClientSupplier(new CrossClusterClientSupplier(settings.source(), settings.destination(), new SourceGapLog(plan, counters)));
         factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
             @Override
             public void configureBuilder(StreamsBuilder builder) {
@@ -143,6 +145,14 @@ public class FerryConfiguration {
         factory.setStreamsUncaughtExceptionHandler(exception -> {
             if (errorPolicies.stopReason() != null) {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;   // on-error: fail
+            }
+            for (Throwable t = exception; t != null; t = t.getCause()) {
+                if (t instanceof MissingSourceTopicException) {
+                    errorPolicies.stop("a source topic was deleted: " + t.getMessage());
+                    log.error("A source topic was deleted while Ferry reads it ({}). Ferry stops: restore the topic or remove its stream.",
+                            t.getMessage());
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                }
             }
             log.warn("A stream thread failed and is replaced (its tasks restart from the last committed offsets): {}", exception.toString());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -129,6 +129,7 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
             detail.put("deadLettered", c.deadLettered());
             detail.put("loopsStopped", c.loops());
             detail.put("duplicatesSkipped", c.duplicates());
+            detail.put("sourceOffsetGaps", counters.forStream(m.name()).gaps());
             streams.put(m.name(), detail);
         }
         builder.withDetail("streams", streams);

@@ -57,6 +57,9 @@ public final class ReplicationMetrics {
                     s -> s.sendFailed());
             counter("ferry.records.dead.lettered", "Failed records written to the dead-letter topic", stream, c, s -> s.deadLettered());
             counter("ferry.records.loops", "Records not copied because they originated on the destination", stream, c, s -> s.loops());
+            FunctionCounter.builder("ferry.source.offset.gaps", c, StreamCounters::gaps)
+                    .description("Source records deleted (retention) before Ferry could copy them")
+                    .tags(stream).register(registry);
             counter("ferry.records.duplicates.skipped", "Re-read records not copied again after a crash", stream, c, s -> s.duplicates());
             FunctionCounter.builder("ferry.copied", c, x -> x.snapshot().copiedBytes()).description("Value bytes copied")
                     .baseUnit("bytes").tags(stream).register(registry);

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -41,6 +42,10 @@ public final class ErrorPolicies {
 
         record Resume(List<ProducerRecord<byte[], byte[]>> deadLetters) implements Decision {
         }
+
+        /** A transient failure (the destination is unavailable): Streams re-sends from the last committed offsets. */
+        record Retry() implements Decision {
+        }
     }
 
     /** Writes a dead letter to the destination and returns once it is acknowledged. */
@@ -70,9 +75,14 @@ public final class ErrorPolicies {
         }
     }
 
-    /** Why Ferry stopped on a record (an {@code on-error: fail} stream), or null. */
+    /** Why Ferry stopped (a record of an {@code on-error: fail} stream, a deleted source topic), or null. */
     public String stopReason() {
         return stopReason;
+    }
+
+    /** Records why Ferry stops for something other than a record (shown by health). */
+    public void stop(String reason) {
+        stopReason = reason;
     }
 
     /** The record that could not be copied: where it came from, its original bytes and headers. */
@@ -97,6 +107,11 @@ public final class ErrorPolicies {
      * later records, so the record's own bytes and stamped source coordinates describe it, not the context.
      */
     Decision onProductionError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+        if (exception instanceof RetriableException) {
+            log.warn("Sending to {} failed transiently ({}); Kafka Streams re-sends from the last committed source offsets", record.topic(),
+                    exception.toString());
+            return new Decision.Retry();
+        }
         SourceHeaders names = plan.headers();
         String topic = SourceHeaders.text(record.headers(), names.topic());
         Failed failed = new Failed(topic == null ? context.topic() : topic, (int) SourceHeaders.number(record.headers(), names.partition()),

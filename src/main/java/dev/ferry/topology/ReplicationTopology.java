@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
@@ -73,6 +74,7 @@ public final class ReplicationTopology {
         String name = readers.stream().map(StreamMapping::name).collect(Collectors.joining(".")) + "-source";
         Consumed<byte[], byte[]> consumed = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                 .withTimestampExtractor(new SourceTimestampExtractor())
+                .withOffsetResetPolicy(AutoOffsetReset.earliest())   // a new group copies the whole retained topic
                 .withName(name);
         SourceSelector selector = readers.get(0).source();
         if (selector instanceof SourceSelector.TopicPattern p) {

@@ -14,6 +14,7 @@ public final class StreamCounters {
     private final LongAdder deadLettered = new LongAdder();
     private final LongAdder loops = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
+    private final LongAdder gaps = new LongAdder();
 
     void recordCopied(byte[] value) {
         copied.increment();
@@ -45,6 +46,15 @@ public final class StreamCounters {
 
     void recordDuplicateSkipped() {
         duplicates.increment();
+    }
+
+    public void recordGap(long offsets) {
+        gaps.add(offsets);
+    }
+
+    /** Source offsets deleted (retention) before Ferry could read them. */
+    public long gaps() {
+        return gaps.sum();
     }
 
     public Snapshot snapshot() {

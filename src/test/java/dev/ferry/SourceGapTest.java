@@ -1,0 +1,64 @@
+package dev.ferry;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.ferry.support.FerryRunner;
+import dev.ferry.support.TwoClusters;
+import dev.ferry.topology.ReplicationCounters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Records deleted from the source (retention) before Ferry copied them are reported, not passed over silently. */
+class SourceGapTest {
+
+    @Test
+    void reportsSourceRecordsLostBeforeTheyWereCopied() throws Exception {
+        try (TwoClusters clusters = new TwoClusters();
+             Admin source = Admin.create(Map.of("bootstrap.servers", clusters.sourceServers()))) {
+            clusters.createSourceTopic("events", 1);
+            try (KafkaProducer<byte[], byte[]> producer = TwoClusters.producer(clusters.sourceServers())) {
+                try (ConfigurableApplicationContext ferry = start(clusters)) {
+                    for (int i = 0; i < 100; i++) {
+                        producer.send(new ProducerRecord<>("events", 0, null, new byte[10])).get();
+                    }
+                    ReplicationCounters counters = ferry.getBean(ReplicationCounters.class);
+                    await().atMost(Duration.ofSeconds(60)).until(() -> counters.forStream("events").snapshot().copied() == 100);
+                }
+                // Ferry is down (or far behind); meanwhile retention deletes records it has not copied yet.
+                for (int i = 0; i < 100; i++) {
+                    producer.send(new ProducerRecord<>("events", 0, null, new byte[10])).get();
+                }
+                source.deleteRecords(Map.of(new TopicPartition("events", 0), RecordsToDelete.beforeOffset(150))).all().get();
+                try (ConfigurableApplicationContext ferry = start(clusters)) {
+                    ReplicationCounters counters = ferry.getBean(ReplicationCounters.class);
+                    await().atMost(Duration.ofSeconds(60)).until(() -> counters.forStream("events").snapshot().copied() == 50);
+                    assertThat(counters.forStream("events").gaps()).isEqualTo(50);
+                    int port = ((WebServerApplicationContext) ferry).getWebServer().getPort();
+                    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                            .build(), HttpResponse.BodyHandlers.ofString()).body();
+                    assertThat(metrics).contains("ferry_source_offset_gaps_total{stream=\"events\"} 50.0");
+                }
+            }
+        }
+    }
+
+    private static ConfigurableApplicationContext start(TwoClusters clusters) {
+        return FerryRunner.start(clusters, "ferry.offset-sync.enabled=false",
+                "ferry.streams[0].name=events", "ferry.streams[0].source=events", "ferry.streams[0].destination=east.events");
+    }
+}
