@@ -57,6 +57,32 @@ class SourceGapTest {
         }
     }
 
+    @Test
+    void stopsWithAReasonWhenASourceTopicIsDeleted() throws Exception {
+        try (TwoClusters clusters = new TwoClusters();
+             Admin source = Admin.create(Map.of("bootstrap.servers", clusters.sourceServers()))) {
+            clusters.createSourceTopic("events", 1);
+            try (ConfigurableApplicationContext ferry = start(clusters)) {
+                int port = ((WebServerApplicationContext) ferry).getWebServer().getPort();
+                await().atMost(Duration.ofSeconds(60)).until(() -> status(port, "/actuator/health/readiness") == 200);
+                source.deleteTopics(java.util.List.of("events")).all().get();
+                await().atMost(Duration.ofSeconds(90)).until(() -> status(port, "/actuator/health/liveness") == 503);
+                String liveness = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + "/actuator/health/liveness")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(liveness).contains("a source topic was deleted while Ferry reads it");
+            }
+        }
+    }
+
+    private static int status(int port, String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     private static ConfigurableApplicationContext start(TwoClusters clusters) {
         return FerryRunner.start(clusters, "ferry.offset-sync.enabled=false",
                 "ferry.streams[0].name=events", "ferry.streams[0].source=events", "ferry.streams[0].destination=east.events");

@@ -19,7 +19,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -146,13 +145,11 @@ public class FerryConfiguration {
             if (errorPolicies.stopReason() != null) {
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;   // on-error: fail
             }
-            for (Throwable t = exception; t != null; t = t.getCause()) {
-                if (t instanceof MissingSourceTopicException) {
-                    errorPolicies.stop("a source topic was deleted: " + t.getMessage());
-                    log.error("A source topic was deleted while Ferry reads it ({}). Ferry stops: restore the topic or remove its stream.",
-                            t.getMessage());
-                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-                }
+            String stop = FatalCauses.reasonToStop(exception);
+            if (stop != null) {
+                errorPolicies.stop(stop);
+                log.error("Ferry stops: {}", stop);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
             log.warn("A stream thread failed and is replaced (its tasks restart from the last committed offsets): {}", exception.toString());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
