@@ -53,11 +53,13 @@ public final class TopologyDocs {
         }
         md.append("```\n\n");
 
-        md.append("| stream | source | filter | destination | partitioning |\n|---|---|---|---|---|\n");
+        md.append("| stream | source | filter | destination | partitioning | on error |\n|---|---|---|---|---|---|\n");
         for (StreamMapping m : plan.streams()) {
             md.append("| ").append(m.name()).append(" | `").append(m.source().describe()).append("` | ")
                     .append(m.filter().describe().replace("|", "\\|")).append(" | `").append(m.namer().template()).append("` | ")
-                    .append(m.partitioning().name().toLowerCase().replace('_', '-')).append(" |\n");
+                    .append(m.partitioning().name().toLowerCase().replace('_', '-')).append(" | ")
+                    .append(m.onError().name().toLowerCase().replace('_', '-'))
+                    .append(m.onError() == dev.ferry.mapping.ErrorPolicy.DEAD_LETTER ? " → `" + m.deadLetterTopic() + "`" : "").append(" |\n");
         }
         md.append("\n## `Topology#describe()`\n\n```\n").append(description.toString().strip()).append("\n```\n");
         return md.toString();
