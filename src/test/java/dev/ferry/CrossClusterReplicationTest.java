@@ -1,8 +1,5 @@
 package dev.ferry;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,11 +23,11 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.ferry.cluster.ClusterUnavailableException;
 import dev.ferry.headers.SourceHeaders;
+import dev.ferry.support.Actuator;
 import dev.ferry.support.FerryRunner;
 import dev.ferry.support.TwoClusters;
 
@@ -150,16 +147,15 @@ class CrossClusterReplicationTest {
             assertThat(destinationAdmin.listGroups().all().get()).noneMatch(g -> g.groupId().equals(group));
 
             // Readiness is UP, with per-stream details and no client secrets.
-            int port = ((WebServerApplicationContext) ferry).getWebServer().getPort();
-            HttpResponse<String> readiness = await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/actuator/health/readiness"),
+            HttpResponse<String> readiness = await().atMost(Duration.ofSeconds(30)).until(() -> Actuator.get(ferry, "/actuator/health/readiness"),
                     r -> r.statusCode() == 200);
             assertThat(readiness.body()).contains("\"status\":\"UP\"", "\"orders-eu\"", "\"loopsStopped\":" + ORDERS / 1000, "\"copied\":" + expectedOrders.size());
-            HttpResponse<String> health = get(port, "/actuator/health");
+            HttpResponse<String> health = Actuator.get(ferry, "/actuator/health");
             assertThat(health.body()).doesNotContain("do-not-show-me");
-            assertThat(get(port, "/actuator/env").statusCode()).isEqualTo(404);
+            assertThat(Actuator.get(ferry, "/actuator/env").statusCode()).isEqualTo(404);
 
             // Prometheus: Ferry's per-stream meters, replication latency, and Kafka Streams' own client metrics.
-            String metrics = get(port, "/actuator/prometheus").body();
+            String metrics = Actuator.get(ferry, "/actuator/prometheus").body();
             assertThat(metrics).contains(
                     "ferry_records_copied_total{stream=\"orders-eu\"} " + expectedOrders.size() + ".0",
                     "ferry_records_filtered_total{stream=\"payments-paid\"} " + (PAYMENTS - expectedPayments.size()) + ".0",
@@ -250,10 +246,6 @@ class CrossClusterReplicationTest {
         return admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().get(tp).offset();
     }
 
-    private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -1,9 +1,5 @@
 package dev.ferry;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +20,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import dev.ferry.headers.SourceHeaders;
+import dev.ferry.support.Actuator;
 import dev.ferry.support.BrokerProcess;
 import dev.ferry.support.FerryRunner;
 import dev.ferry.support.TwoClusters;
@@ -135,12 +131,6 @@ class DestinationOutageTest {
     }
 
     private static int readiness(ConfigurableApplicationContext ferry) {
-        try {
-            int port = ((WebServerApplicationContext) ferry).getWebServer().getPort();
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
+        return Actuator.status(Actuator.port(ferry), "/actuator/health/readiness");
     }
 }

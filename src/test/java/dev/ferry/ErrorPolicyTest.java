@@ -1,8 +1,5 @@
 package dev.ferry;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,11 +17,11 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 
 import dev.ferry.headers.SourceHeaders;
+import dev.ferry.support.Actuator;
 import dev.ferry.support.FerryRunner;
 import dev.ferry.support.TwoClusters;
 
@@ -87,7 +84,7 @@ class ErrorPolicyTest {
             assertThat(keys(awaitRecords("east.payments.dlq", 2))).containsExactly("p1", "p3");
             assertThat(keys(awaitRecords("east.blobs", 2))).containsExactly("b1", "b3");
 
-            String metrics = http(ferry, "/actuator/prometheus").body();
+            String metrics = Actuator.get(ferry, "/actuator/prometheus").body();
             assertThat(metrics).contains("ferry_records_failed_total{reason=\"malformed-value\",stream=\"payments-skip\"} 1.0",
                     "ferry_records_failed_total{reason=\"malformed-value\",stream=\"payments-dlq\"} 1.0",
                     "ferry_records_dead_lettered_total{stream=\"payments-dlq\"} 1.0",
@@ -112,10 +109,10 @@ class ErrorPolicyTest {
             StreamsBuilderFactoryBean streams = ferry.getBean(StreamsBuilderFactoryBean.class);
             await().atMost(Duration.ofSeconds(60)).until(() -> streams.getKafkaStreams().state() == KafkaStreams.State.ERROR);
 
-            HttpResponse<String> liveness = http(ferry, "/actuator/health/liveness");
+            HttpResponse<String> liveness = Actuator.get(ferry, "/actuator/health/liveness");
             assertThat(liveness.statusCode()).isEqualTo(503);
             assertThat(liveness.body()).contains("stream orders cannot copy orders-0@1 (malformed-value)");
-            assertThat(http(ferry, "/actuator/health/readiness").statusCode()).isEqualTo(503);
+            assertThat(Actuator.get(ferry, "/actuator/health/readiness").statusCode()).isEqualTo(503);
 
             // nothing past the record that failed was copied or committed
             assertThat(keys(awaitRecords("east.orders", 1))).containsExactly("o1");
@@ -134,11 +131,6 @@ class ErrorPolicyTest {
         return records.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
     }
 
-    private static HttpResponse<String> http(ConfigurableApplicationContext ferry, String path) throws Exception {
-        int port = ((WebServerApplicationContext) ferry).getWebServer().getPort();
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

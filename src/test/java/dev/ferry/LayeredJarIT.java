@@ -2,10 +2,6 @@ package dev.ferry;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.ferry.support.Actuator;
 import dev.ferry.support.TwoClusters;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,7 +53,7 @@ class LayeredJarIT {
                 await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(log).contains("Tomcat started on port"));
                 String started = Files.readString(log);
                 int port = Integer.parseInt(started.replaceAll("(?s).*Tomcat started on port (\\d+).*", "$1"));
-                await().atMost(Duration.ofSeconds(60)).until(() -> readiness(port) == 200);
+                await().atMost(Duration.ofSeconds(60)).until(() -> Actuator.status(port, "/actuator/health/readiness") == 200);
                 assertThat(Files.readString(log).lines().filter(l -> l.contains("Started FerryApplication")).findFirst().orElseThrow())
                         .startsWith("{\"@timestamp\":").contains("\"service\":{\"name\":\"ferry\"");
             } finally {
@@ -68,17 +65,6 @@ class LayeredJarIT {
         }
     }
 
-    private static int readiness(int port) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness")).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();

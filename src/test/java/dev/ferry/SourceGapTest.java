@@ -1,9 +1,5 @@
 package dev.ferry;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
@@ -13,9 +9,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import dev.ferry.support.Actuator;
 import dev.ferry.support.FerryRunner;
 import dev.ferry.support.TwoClusters;
 import dev.ferry.topology.ReplicationCounters;
@@ -48,9 +44,7 @@ class SourceGapTest {
                     ReplicationCounters counters = ferry.getBean(ReplicationCounters.class);
                     await().atMost(Duration.ofSeconds(60)).until(() -> counters.forStream("events").snapshot().copied() == 50);
                     assertThat(counters.forStream("events").gaps()).isEqualTo(50);
-                    int port = ((WebServerApplicationContext) ferry).getWebServer().getPort();
-                    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
-                            .build(), HttpResponse.BodyHandlers.ofString()).body();
+                    String metrics = Actuator.get(ferry, "/actuator/prometheus").body();
                     assertThat(metrics).contains("ferry_source_offset_gaps_total{stream=\"events\"} 50.0");
                 }
             }
@@ -63,25 +57,16 @@ class SourceGapTest {
              Admin source = Admin.create(Map.of("bootstrap.servers", clusters.sourceServers()))) {
             clusters.createSourceTopic("events", 1);
             try (ConfigurableApplicationContext ferry = start(clusters)) {
-                int port = ((WebServerApplicationContext) ferry).getWebServer().getPort();
-                await().atMost(Duration.ofSeconds(60)).until(() -> status(port, "/actuator/health/readiness") == 200);
+                int port = Actuator.port(ferry);
+                await().atMost(Duration.ofSeconds(60)).until(() -> Actuator.status(port, "/actuator/health/readiness") == 200);
                 source.deleteTopics(java.util.List.of("events")).all().get();
-                await().atMost(Duration.ofSeconds(90)).until(() -> status(port, "/actuator/health/liveness") == 503);
-                String liveness = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                        + "/actuator/health/liveness")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                await().atMost(Duration.ofSeconds(90)).until(() -> Actuator.status(port, "/actuator/health/liveness") == 503);
+                String liveness = Actuator.get(ferry, "/actuator/health/liveness").body();
                 assertThat(liveness).contains("a source topic was deleted while Ferry reads it");
             }
         }
     }
 
-    private static int status(int port, String path) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 
     private static ConfigurableApplicationContext start(TwoClusters clusters) {
         return FerryRunner.start(clusters, "ferry.offset-sync.enabled=false",

@@ -1,8 +1,5 @@
 package dev.ferry.offsets;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,10 +25,10 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.ferry.headers.SourceHeaders;
+import dev.ferry.support.Actuator;
 import dev.ferry.support.FerryRunner;
 import dev.ferry.support.TwoClusters;
 
@@ -166,7 +163,7 @@ class FailoverTest {
             assertThat(result.outcome()).isEqualTo(GroupOffsetSync.Outcome.ACTIVE_ON_DESTINATION);
             assertThat(result.committed()).isEmpty();
 
-            HttpResponse<String> post = http("POST", "/actuator/offsets/reporting");
+            HttpResponse<String> post = Actuator.post(ferry, "/actuator/offsets/reporting");
             assertThat(post.statusCode()).isEqualTo(409);
             assertThat(post.body()).contains("active members on the destination");
         }
@@ -189,7 +186,7 @@ class FailoverTest {
     @Test
     void endpointShowsADryRunAndRefusesUnknownGroups() throws Exception {
         commitOnSource("dry", 1_000);
-        HttpResponse<String> dryRun = http("GET", "/actuator/offsets/dry");
+        HttpResponse<String> dryRun = Actuator.get(ferry, "/actuator/offsets/dry");
         assertThat(dryRun.statusCode()).isEqualTo(200);
         assertThat(dryRun.body()).contains("\"source\":\"events-0\"", "\"sourceCommitted\":1000", "\"destination\":\"east.events-0\"",
                 "\"destinationOffset\":", "\"exact\":true");
@@ -197,9 +194,9 @@ class FailoverTest {
                 .allSatisfy(t -> assertThat(t.destinationOffset()).isBetween(400L, 600L));   // about half of 1,000 passed
         assertThat(destinationAdmin.listConsumerGroupOffsets("dry").partitionsToOffsetAndMetadata().get()).isEmpty();   // nothing written
 
-        assertThat(http("GET", "/actuator/offsets/nobody").statusCode()).isEqualTo(404);
-        assertThat(http("POST", "/actuator/offsets/nobody").statusCode()).isEqualTo(404);
-        HttpResponse<String> list = http("GET", "/actuator/offsets");
+        assertThat(Actuator.get(ferry, "/actuator/offsets/nobody").statusCode()).isEqualTo(404);
+        assertThat(Actuator.post(ferry, "/actuator/offsets/nobody").statusCode()).isEqualTo(404);
+        HttpResponse<String> list = Actuator.get(ferry, "/actuator/offsets");
         assertThat(list.body()).contains("\"dry\"", "\"periodicSync\":true").doesNotContain("ferry-east-to-west");
     }
 
@@ -232,12 +229,6 @@ class FailoverTest {
         return result;
     }
 
-    private static HttpResponse<String> http(String method, String path) throws Exception {
-        int port = ((WebServerApplicationContext) ferry).getWebServer().getPort();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
