@@ -20,6 +20,7 @@ public final class SourceHeaders {
     private final String offset;
     private final String timestamp;
     private final String origin;
+    private final List<String> perHop;
 
     public SourceHeaders(String prefix) {
         this.cluster = prefix + "source.cluster";
@@ -28,6 +29,7 @@ public final class SourceHeaders {
         this.offset = prefix + "source.offset";
         this.timestamp = prefix + "source.timestamp";
         this.origin = prefix + "origin.cluster";
+        this.perHop = List.of(cluster, topic, partition, offset, timestamp);
     }
 
     public String cluster() {
@@ -56,7 +58,7 @@ public final class SourceHeaders {
 
     /** The per-hop headers, replaced on every copy; {@link #origin()} is written once and kept. */
     public List<String> perHop() {
-        return List.of(cluster, topic, partition, offset, timestamp);
+        return perHop;
     }
 
     public static byte[] encode(String text) {
