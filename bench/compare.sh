@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Ferry against a tuned consumer->producer loop ("passthrough") and MirrorMaker 2, on two real Kafka brokers started
+# on this machine by the shared harness (../shared/bench, see its README). Builds Ferry's jar, copies the harness
+# to a scratch folder (it builds into its own target/), and runs its compare.sh with Ferry as the third contender.
+#   bench/compare.sh                                  # 1,000,000 x 1 KiB records, 6 partitions, --verify
+#   bench/compare.sh --records 200000 --latency      # any option of the harness's run.sh
+# Prints the three summary lines and the ratios; repeat a few times and compare medians.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+HARNESS="${FERRY_BENCH_HARNESS:-$ROOT/../shared/bench}"
+[[ -f "$HARNESS/compare.sh" ]] || { echo "bench harness not found at $HARNESS (set FERRY_BENCH_HARNESS)" >&2; exit 1; }
+
+(cd "$ROOT" && ./mvnw -q -B -DskipTests package)
+JAR="$(ls "$ROOT"/target/ferry-*.jar | head -n 1)"
+WORK="${TMPDIR:-/tmp}/ferry-bench"
+mkdir -p "$WORK"
+rsync -a --delete --exclude target "$HARNESS/" "$WORK/harness/" 2>/dev/null || { rm -rf "$WORK/harness"; cp -r "$HARNESS" "$WORK/harness"; }
+
+export CMD="exec java \$REPL_JAVA_OPTS -jar $JAR --server.port=0 --ferry.offset-sync.enabled=false \
+--ferry.source.alias=src --ferry.destination.alias=dst \
+--ferry.source.bootstrap-servers=\$SOURCE_BOOTSTRAP --ferry.destination.bootstrap-servers=\$DEST_BOOTSTRAP \
+--ferry.streams[0].name=bench --ferry.streams[0].source=\$SOURCE_TOPIC --ferry.streams[0].destination=\$DEST_TOPIC"
+export CMD_DEST_TOPIC=bench.orders
+if [[ $# -eq 0 ]]; then set -- --records 1000000 --verify; fi
+exec bash "$WORK/harness/compare.sh" "$@"
