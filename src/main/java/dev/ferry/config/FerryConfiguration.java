@@ -203,14 +203,24 @@ public class FerryConfiguration {
 
     @Bean
     Housekeeping housekeeping(FerryProperties properties, List<ClusterMonitor> clusterMonitors, DestinationTopics destinationTopics,
-                              ReplicationPlan plan, ReplicationCounters counters, GroupOffsetSync groupOffsetSync, ReplicationMetrics metrics) {
+                              ReplicationPlan plan, ReplicationCounters counters, GroupOffsetSync groupOffsetSync, ReplicationMetrics metrics,
+                              ErrorPolicies errorPolicies, StreamsBuilderFactoryBean ferryStreams) {
         Runnable syncRound = () -> {
             groupOffsetSync.syncAll();
             metrics.syncRoundFinished(groupOffsetSync.lastSynced());
         };
         return new Housekeeping(clusterMonitors, destinationTopics, plan, new CountersLog(counters),
                 properties.health().checkInterval(), properties.logInterval(),
-                properties.offsetSync().enabled() ? syncRound : null, properties.offsetSync().interval());
+                properties.offsetSync().enabled() ? syncRound : null, properties.offsetSync().interval(), reason -> {
+                    if (errorPolicies.stopReason() == null) {
+                        errorPolicies.stop(reason);
+                        log.error("Ferry stops: {}", reason);
+                        KafkaStreams streams = ferryStreams.getKafkaStreams();
+                        if (streams != null) {
+                            streams.close(Duration.ZERO);   // asynchronously; liveness reports the reason
+                        }
+                    }
+                });
     }
 
     private static List<Pattern> patterns(List<String> regexes, String property) {

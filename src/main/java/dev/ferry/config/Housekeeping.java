@@ -2,6 +2,7 @@ package dev.ferry.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,13 +13,13 @@ import org.springframework.context.SmartLifecycle;
 
 import dev.ferry.cluster.ClusterMonitor;
 import dev.ferry.cluster.DestinationTopics;
+import dev.ferry.cluster.TopicProvisioningException;
 import dev.ferry.mapping.ReplicationPlan;
-import dev.ferry.mapping.SourceSelector;
 import dev.ferry.topology.CountersLog;
 
 /**
- * Background work off the record path: cluster checks for health, destination topics for source topics that newly
- * match a pattern, the periodic per-stream log line, and the group offset sync rounds.
+ * Background work off the record path: cluster checks for health, topic checks (new pattern matches, deleted source
+ * topics), the periodic per-stream log line, and the group offset sync rounds.
  */
 final class Housekeeping implements SmartLifecycle {
 
@@ -31,12 +32,13 @@ final class Housekeeping implements SmartLifecycle {
     private final Duration checkInterval;
     private final Duration logInterval;
     private final Runnable offsetSync;
+    private final Consumer<String> stop;
     private final Duration offsetSyncInterval;
     private ScheduledExecutorService executor;
     private String lastProvisioningError;
 
     Housekeeping(List<ClusterMonitor> monitors, DestinationTopics topics, ReplicationPlan plan, CountersLog countersLog,
-                 Duration checkInterval, Duration logInterval, Runnable offsetSync, Duration offsetSyncInterval) {
+                 Duration checkInterval, Duration logInterval, Runnable offsetSync, Duration offsetSyncInterval, Consumer<String> stop) {
         this.monitors = monitors;
         this.topics = topics;
         this.plan = plan;
@@ -45,6 +47,7 @@ final class Housekeeping implements SmartLifecycle {
         this.logInterval = logInterval;
         this.offsetSync = offsetSync;
         this.offsetSyncInterval = offsetSyncInterval;
+        this.stop = stop;
     }
 
     @Override
@@ -67,15 +70,21 @@ final class Housekeeping implements SmartLifecycle {
         for (ClusterMonitor monitor : monitors) {
             allReachable &= monitor.check().reachable();
         }
-        if (allReachable && plan.streams().stream().anyMatch(s -> s.source() instanceof SourceSelector.TopicPattern)) {
-            provisionNewTopics();
+        if (allReachable) {
+            checkTopics();
         }
     }
 
-    private void provisionNewTopics() {
+    /**
+     * Creates destination topics for source topics that newly match a pattern, and notices a named source topic that
+     * was deleted (Kafka Streams may only warn about it) or a destination topic that became unfit: Ferry stops then.
+     */
+    private void checkTopics() {
         try {
             topics.ensure(plan);
             lastProvisioningError = null;
+        } catch (TopicProvisioningException e) {
+            stop.accept("a source topic was deleted while Ferry reads it, or a destination topic became unfit: " + e.getMessage());
         } catch (RuntimeException e) {
             if (!e.getMessage().equals(lastProvisioningError)) {
                 log.error("Cannot provision destination topics for newly matching source topics: {}", e.getMessage());

@@ -61,6 +61,24 @@ public final class SourceHeaders {
         return perHop;
     }
 
+    /**
+     * Writes the coordinates of one copy: replaces an earlier hop's {@code source.*} headers, keeps an existing origin
+     * or sets it to {@code cluster}. The per-record hot path: the text values are pre-encoded by the caller.
+     */
+    public void stamp(Headers headers, byte[] cluster, byte[] topic, int partition, long offset, long timestamp) {
+        for (String name : perHop) {
+            headers.remove(name);
+        }
+        headers.add(this.cluster, cluster);
+        headers.add(this.topic, topic);
+        headers.add(this.partition, encode(partition));
+        headers.add(this.offset, encode(offset));
+        headers.add(this.timestamp, encode(timestamp));
+        if (headers.lastHeader(origin) == null) {
+            headers.add(origin, cluster);
+        }
+    }
+
     public static byte[] encode(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

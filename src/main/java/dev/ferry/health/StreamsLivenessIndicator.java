@@ -7,8 +7,8 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Liveness: DOWN only when Kafka Streams has failed for good (ERROR), the one state a restart fixes. A cluster outage
- * or a rebalance is a readiness matter: restarting would not help.
+ * Liveness: DOWN only when Kafka Streams has failed for good (ERROR) or Ferry stopped itself with a reason; a restart
+ * then either recovers or fails at startup with a clear message. A cluster outage or a rebalance is a readiness matter.
  */
 public final class StreamsLivenessIndicator extends AbstractHealthIndicator {
 
@@ -29,7 +29,7 @@ public final class StreamsLivenessIndicator extends AbstractHealthIndicator {
         if (stopped != null) {
             builder.withDetail("stoppedBecause", stopped);
         }
-        if (current == KafkaStreams.State.ERROR || current == KafkaStreams.State.PENDING_ERROR) {
+        if (stopped != null || current == KafkaStreams.State.ERROR || current == KafkaStreams.State.PENDING_ERROR) {
             builder.down();
         } else {
             builder.up();

@@ -47,17 +47,8 @@ final class StampProcessor implements FixedKeyProcessor<byte[], byte[], Routed> 
         RecordMetadata source = context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("record without source metadata reached the stamp processor"));
         Headers headers = copyHeaders ? new RecordHeaders(record.headers().toArray()) : record.headers();
-        for (String name : names.perHop()) {
-            headers.remove(name);
-        }
-        headers.add(names.cluster(), cluster);
-        headers.add(names.topic(), topicBytes.computeIfAbsent(source.topic(), SourceHeaders::encode));
-        headers.add(names.partition(), SourceHeaders.encode(source.partition()));
-        headers.add(names.offset(), SourceHeaders.encode(source.offset()));
-        headers.add(names.timestamp(), SourceHeaders.encode(record.timestamp()));
-        if (headers.lastHeader(names.origin()) == null) {
-            headers.add(names.origin(), cluster);
-        }
+        names.stamp(headers, cluster, topicBytes.computeIfAbsent(source.topic(), SourceHeaders::encode), source.partition(),
+                source.offset(), record.timestamp());
         counters.recordCopied(record.value());
         context.forward(record.withHeaders(headers).withValue(new Routed(record.value(), source.partition())));
     }

@@ -111,5 +111,9 @@ class HealthIndicatorsTest {
         assertThat(liveness.health(true).getStatus()).isEqualTo(Status.DOWN);
         state.set(null);
         assertThat(liveness.health(true).getStatus()).isEqualTo(Status.UP);
+        StreamsLivenessIndicator stopped = new StreamsLivenessIndicator(() -> KafkaStreams.State.RUNNING, () -> "a source topic was deleted");
+        Health health = stopped.health(true);
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("stoppedBecause", "a source topic was deleted");
     }
 }
