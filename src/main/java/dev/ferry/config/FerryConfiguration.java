@@ -148,7 +148,6 @@ public class FerryConfiguration {
             String stop = FatalCauses.reasonToStop(exception);
             if (stop != null) {
                 errorPolicies.stop(stop);
-                log.error("Ferry stops: {}", stop);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
             log.warn("A stream thread failed and is replaced (its tasks restart from the last committed offsets): {}", exception.toString());
@@ -212,13 +211,9 @@ public class FerryConfiguration {
         return new Housekeeping(clusterMonitors, destinationTopics, plan, new CountersLog(counters),
                 properties.health().checkInterval(), properties.logInterval(),
                 properties.offsetSync().enabled() ? syncRound : null, properties.offsetSync().interval(), reason -> {
-                    if (errorPolicies.stopReason() == null) {
-                        errorPolicies.stop(reason);
-                        log.error("Ferry stops: {}", reason);
-                        KafkaStreams streams = ferryStreams.getKafkaStreams();
-                        if (streams != null) {
-                            streams.close(Duration.ZERO);   // asynchronously; liveness reports the reason
-                        }
+                    KafkaStreams streams = ferryStreams.getKafkaStreams();
+                    if (errorPolicies.stop(reason) && streams != null) {
+                        streams.close(Duration.ZERO);   // asynchronously; liveness reports the reason
                     }
                 });
     }

@@ -80,9 +80,18 @@ public final class ErrorPolicies {
         return stopReason;
     }
 
-    /** Records why Ferry stops for something other than a record (shown by health). */
-    public void stop(String reason) {
+    /**
+     * Records and logs why Ferry stops for something other than a record (shown by health).
+     *
+     * @return false when Ferry was already stopping for an earlier reason, which is kept
+     */
+    public synchronized boolean stop(String reason) {
+        if (stopReason != null) {
+            return false;
+        }
         stopReason = reason;
+        log.error("Ferry stops: {}", reason);
+        return true;
     }
 
     /** The record that could not be copied: where it came from, its original bytes and headers. */
