@@ -4,6 +4,7 @@
 # to a scratch folder (it builds into its own target/), and runs its compare.sh with Ferry as the third contender.
 #   bench/compare.sh                                  # 1,000,000 x 1 KiB records, 6 partitions, --verify
 #   bench/compare.sh --records 200000 --latency      # any option of the harness's run.sh
+#   FERRY_JAVA_OPTS='-Xms256m -Xmx256m' FERRY_ARGS='--ferry.kafka-streams.num.stream.threads=1' bench/compare.sh  # extra JVM options / arguments for Ferry's run
 # Prints the three summary lines and the ratios; repeat a few times and compare medians.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -12,15 +13,19 @@ HARNESS="${FERRY_BENCH_HARNESS:-$ROOT/../shared/bench}"
 [[ -f "$HARNESS/compare.sh" ]] || { echo "bench harness not found at $HARNESS (set FERRY_BENCH_HARNESS)" >&2; exit 1; }
 
 (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
-JAR="$(ls "$ROOT"/target/ferry-*.jar | head -n 1)"
+UBER_JAR="$(ls "$ROOT"/target/ferry-*.jar | head -n 1)"
 WORK="${TMPDIR:-/tmp}/ferry-bench"
 mkdir -p "$WORK"
+# Run Ferry as the container image does (Dockerfile): the jar extracted into ferry.jar + lib/.
+rm -rf "$WORK/ferry"
+java -Djarmode=tools -jar "$UBER_JAR" extract --application-filename ferry.jar --destination "$WORK/ferry" >/dev/null
+JAR="$WORK/ferry/ferry.jar"
 rsync -a --delete --exclude target "$HARNESS/" "$WORK/harness/" 2>/dev/null || { rm -rf "$WORK/harness"; cp -r "$HARNESS" "$WORK/harness"; }
 
-export CMD="exec java \$REPL_JAVA_OPTS -jar $JAR --server.port=0 --ferry.offset-sync.enabled=false \
+export CMD="exec java \$REPL_JAVA_OPTS \${FERRY_JAVA_OPTS:-} -jar $JAR --server.port=0 --ferry.offset-sync.enabled=false \
 --ferry.source.alias=src --ferry.destination.alias=dst \
 --ferry.source.bootstrap-servers=\$SOURCE_BOOTSTRAP --ferry.destination.bootstrap-servers=\$DEST_BOOTSTRAP \
---ferry.streams[0].name=bench --ferry.streams[0].source=\$SOURCE_TOPIC --ferry.streams[0].destination=\$DEST_TOPIC"
+--ferry.streams[0].name=bench --ferry.streams[0].source=\$SOURCE_TOPIC --ferry.streams[0].destination=\$DEST_TOPIC \${FERRY_ARGS:-}"
 export CMD_DEST_TOPIC=bench.orders
 if [[ $# -eq 0 ]]; then set -- --records 1000000 --verify; fi
 exec bash "$WORK/harness/compare.sh" "$@"

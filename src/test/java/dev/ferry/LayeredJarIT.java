@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What the Dockerfile does, without Docker: extract the built jar into its layers, copy them into one folder as the
- * image's COPY steps do, start the launcher against two clusters with JSON logs, and stop it with SIGTERM.
+ * image's COPY steps do, start {@code java -jar ferry.jar} (its lib/ on the manifest's Class-Path) against two clusters with JSON logs, and stop it with SIGTERM.
  */
 class LayeredJarIT {
 
@@ -34,16 +34,17 @@ class LayeredJarIT {
             jar = files.filter(p -> p.getFileName().toString().matches("ferry-.*\\.jar")).findFirst().orElseThrow();
         }
         Path layers = dir.resolve("layers");
-        run(List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--layers", "--launcher", "--destination", layers.toString()));
+        run(List.of(java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--layers", "--application-filename", "ferry.jar",
+                "--destination", layers.toString()));
         Path app = dir.resolve("app");
-        for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
+        for (String layer : List.of("dependencies", "snapshot-dependencies", "application")) {
             copyTree(layers.resolve(layer), app);
         }
 
         try (TwoClusters clusters = new TwoClusters()) {
             clusters.createSourceTopic("orders", 2);
             Path log = dir.resolve("ferry.log");
-            Process ferry = new ProcessBuilder(java(), "org.springframework.boot.loader.launch.JarLauncher",
+            Process ferry = new ProcessBuilder(java(), "-jar", "ferry.jar",
                     "--server.port=0", "--logging.structured.format.console=ecs",
                     "--ferry.source.alias=east", "--ferry.source.bootstrap-servers=" + clusters.sourceServers(),
                     "--ferry.destination.alias=west", "--ferry.destination.bootstrap-servers=" + clusters.destinationServers(),

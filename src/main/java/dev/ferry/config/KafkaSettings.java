@@ -59,6 +59,9 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
         d.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), 32L << 20);
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2_000);
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 16 << 20);
+        // A copy needs no time alignment across the partitions of a task (that is for joins); the default 0 makes Streams
+        // check fetch lags and format log text on every pass where one partition is briefly empty (profiled: ~3% CPU).
+        d.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 4 << 20);
         // A replacement instance takes over a crashed one's partitions after this, not after the 45 s default.
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);

@@ -92,7 +92,9 @@ class ConfigurationErrorsTest {
             assertThat(plan.stream("orders-eu").filter().describe()).isEqualTo("header region = 'eu'");
             assertThat(plan.stream("payments-settled").filter().describe()).isEqualTo("(json /status in [PAID, SHIPPED] AND json /amount >= 100)");
             assertThat(plan.stream("audit").namer().destinationFor("audit.logins")).isEqualTo("east.audit.logins");
-            assertThat(context.getBean(KafkaSettings.class).streams()).containsEntry("application.id", "ferry-east-to-west");
+            assertThat(context.getBean(KafkaSettings.class).streams()).containsEntry("application.id", "ferry-east-to-west")
+                    .containsEntry("max.task.idle.ms", -1L)          // tuned defaults (issue 6) reach Kafka Streams
+                    .containsEntry("num.stream.threads", 2);
         });
     }
 
