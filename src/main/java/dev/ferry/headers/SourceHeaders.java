@@ -20,9 +20,11 @@ public final class SourceHeaders {
     private final String offset;
     private final String timestamp;
     private final String origin;
+    private final String prefix;
     private final List<String> perHop;
 
     public SourceHeaders(String prefix) {
+        this.prefix = prefix;
         this.cluster = prefix + "source.cluster";
         this.topic = prefix + "source.topic";
         this.partition = prefix + "source.partition";
@@ -63,18 +65,33 @@ public final class SourceHeaders {
 
     /**
      * Writes the coordinates of one copy: replaces an earlier hop's {@code source.*} headers, keeps an existing origin
-     * or sets it to {@code cluster}. The per-record hot path: the text values are pre-encoded by the caller.
+     * or sets it to {@code cluster}. The per-record hot path: one pass over the existing headers (the earlier hop's are
+     * removed only when there are any), the text values pre-encoded by the caller, the numbers encoded straight to ASCII.
      */
     public void stamp(Headers headers, byte[] cluster, byte[] topic, int partition, long offset, long timestamp) {
-        for (String name : perHop) {
-            headers.remove(name);
+        boolean hasOrigin = false;
+        boolean hasEarlierHop = false;
+        for (Header header : headers.toArray()) {
+            String key = header.key();
+            if (key.startsWith(prefix)) {
+                if (key.equals(origin)) {
+                    hasOrigin = true;
+                } else if (perHop.contains(key)) {
+                    hasEarlierHop = true;
+                }
+            }
+        }
+        if (hasEarlierHop) {
+            for (String name : perHop) {
+                headers.remove(name);
+            }
         }
         headers.add(this.cluster, cluster);
         headers.add(this.topic, topic);
         headers.add(this.partition, encode(partition));
         headers.add(this.offset, encode(offset));
         headers.add(this.timestamp, encode(timestamp));
-        if (headers.lastHeader(origin) == null) {
+        if (!hasOrigin) {
             headers.add(origin, cluster);
         }
     }
@@ -83,8 +100,26 @@ public final class SourceHeaders {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Decimal ASCII, as {@code Long.toString(number)} would write it, without the intermediate String. */
     public static byte[] encode(long number) {
-        return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+        if (number == Long.MIN_VALUE) {
+            return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+        }
+        long rest = Math.abs(number);
+        int digits = 1;
+        for (long t = rest; t >= 10; t /= 10) {
+            digits++;
+        }
+        int length = number < 0 ? digits + 1 : digits;
+        byte[] text = new byte[length];
+        for (int i = length - 1; i >= length - digits; i--) {
+            text[i] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        if (number < 0) {
+            text[0] = '-';
+        }
+        return text;
     }
 
     /** The header's value as text, or null when the header is absent or has a null value. */

@@ -3,7 +3,6 @@ package dev.ferry.topology;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -46,10 +45,11 @@ final class StampProcessor implements FixedKeyProcessor<byte[], byte[], Routed> 
         // Always present for records that come from a source topic, which is the only way records reach this node.
         RecordMetadata source = context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("record without source metadata reached the stamp processor"));
-        Headers headers = copyHeaders ? new RecordHeaders(record.headers().toArray()) : record.headers();
-        names.stamp(headers, cluster, topicBytes.computeIfAbsent(source.topic(), SourceHeaders::encode), source.partition(),
+        // The record's own headers object is stamped in place (Kafka Streams copied it for this record); withValue copies it once more.
+        FixedKeyRecord<byte[], byte[]> stamped = copyHeaders ? record.withHeaders(new RecordHeaders(record.headers().toArray())) : record;
+        names.stamp(stamped.headers(), cluster, topicBytes.computeIfAbsent(source.topic(), SourceHeaders::encode), source.partition(),
                 source.offset(), record.timestamp());
         counters.recordCopied(record.value());
-        context.forward(record.withHeaders(headers).withValue(new Routed(record.value(), source.partition())));
+        context.forward(stamped.withValue(new Routed(record.value(), source.partition())));
     }
 }
