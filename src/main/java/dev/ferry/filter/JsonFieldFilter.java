@@ -7,7 +7,7 @@ public record JsonFieldFilter(JsonPointer pointer, JsonCondition condition) impl
 
     @Override
     public boolean matches(RecordView record) {
-        return condition.test(record.json().at(pointer));
+        return condition.test(record.at(pointer));
     }
 
     @Override

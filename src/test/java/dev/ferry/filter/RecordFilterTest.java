@@ -123,17 +123,74 @@ class RecordFilterTest {
     }
 
     @Test
-    void valueIsParsedOncePerRecordEvenWithManyJsonConditions() {
+    void valueIsReadOncePerRecordEvenWithManyJsonConditions() {
         RecordFilter f = filter(Map.of("all", List.of(
                 Map.of("json", Map.of("path", "/a", "exists", "true")),
                 Map.of("json", Map.of("path", "/b", "exists", "true")))));
         RecordView view = record("k", "{\"a\":1,\"b\":2}");
+        assertThat(f.accepts(view)).isTrue();   // first record: the view learns /a, then /b (read again for both)
+        long learned = view.scans();
         assertThat(f.accepts(view)).isTrue();
-        tools.jackson.databind.JsonNode first = view.json();
+        assertThat(view.scans()).as("same record, nothing read again").isEqualTo(learned);
+        view.reset(null, bytes("{\"b\":2,\"a\":1}"), new RecordHeaders());
         assertThat(f.accepts(view)).isTrue();
-        assertThat(view.json()).isSameAs(first);
+        assertThat(view.scans()).as("next record: one read for both fields").isEqualTo(learned + 1);
         view.reset(null, bytes("{\"a\":1}"), new RecordHeaders());
-        assertThat(f.accepts(view)).isFalse();   // reset forgets the previous record's tree
+        assertThat(f.accepts(view)).isFalse();   // reset forgets the previous record's fields
+        assertThat(view.scans()).isEqualTo(learned + 2);
+    }
+
+    @ParameterizedTest(name = "{0} at {1} -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {"a":{"b":{"c":"x"}},"z":1}                 | /a/b/c | x
+            {"skip":{"deep":[1,2,{"c":"no"}]},"c":"yes"} | /c     | yes
+            {"items":[{"id":"p"},{"id":"q"}]}          | /items/1/id | q
+            [10,20,30]                                 | /2     | 30
+            {"a":"first","a":"second"}                 | /a     | first
+            {"0":"property zero"}                      | /0     | property zero
+            """)
+    void pointersSelectNestedFieldsArrayElementsAndTheFirstOfDuplicates(String json, String path, String expected) {
+        assertThat(filter(Map.of("json", Map.of("path", path, "equals", expected))).accepts(record("k", json))).isTrue();
+    }
+
+    @Test
+    void numbersCompareExactlyAtAnySize() {
+        RecordFilter big = filter(Map.of("json", Map.of("path", "/n", "gt", "9223372036854775807")));
+        assertThat(big.accepts(record("k", "{\"n\":9223372036854775808}"))).isTrue();
+        assertThat(big.accepts(record("k", "{\"n\":9223372036854775807}"))).isFalse();
+        RecordFilter tenth = filter(Map.of("json", Map.of("path", "/n", "equals", "0.1")));
+        assertThat(tenth.accepts(record("k", "{\"n\":0.10}"))).isTrue();
+        assertThat(tenth.accepts(record("k", "{\"n\":0.1000000001}"))).isFalse();
+    }
+
+    @Test
+    void readingStopsAtTheLastWantedFieldButAMissingFieldMeansTheWholeValueIsChecked() {
+        RecordFilter paid = filter(Map.of("json", Map.of("path", "/status", "equals", "PAID")));
+        // decision: bytes after the wanted field are not validated (Ferry copies them unchanged)
+        assertThat(paid.accepts(record("k", "{\"status\":\"PAID\", this is not json"))).isTrue();
+        // broken before the field: the filter cannot decide
+        assertThatThrownBy(() -> paid.accepts(record("k", "{\"x\": nope, \"status\":\"PAID\"}")))
+                .isInstanceOf(MalformedValueException.class).hasMessageContaining("not valid JSON");
+        // absent field: everything was read, so broken or trailing content is found
+        assertThatThrownBy(() -> paid.accepts(record("k", "{\"other\":1} {\"status\":\"PAID\"}")))
+                .isInstanceOf(MalformedValueException.class).hasMessageContaining("more content after the end");
+        assertThatThrownBy(() -> paid.accepts(record("k", "{\"other\":[1,2}")))
+                .isInstanceOf(MalformedValueException.class);
+        assertThatThrownBy(() -> paid.accepts(record("k", "")))
+                .isInstanceOf(MalformedValueException.class).hasMessageContaining("empty");
+        assertThat(paid.accepts(record("k", "{\"other\":{\"status\":\"PAID\"}}"))).as("nested field of the same name").isFalse();
+    }
+
+    @Test
+    void existsSeesObjectsArraysAndNullsButNotFieldsOfOtherObjects() {
+        RecordFilter hasCustomer = filter(Map.of("json", Map.of("path", "/customer", "exists", "true")));
+        assertThat(hasCustomer.accepts(record("k", "{\"customer\":{\"id\":1}}"))).isTrue();
+        assertThat(hasCustomer.accepts(record("k", "{\"customer\":[]}"))).isTrue();
+        assertThat(hasCustomer.accepts(record("k", "{\"customer\":null}"))).isTrue();
+        assertThat(hasCustomer.accepts(record("k", "{\"client\":{\"customer\":1}}"))).isFalse();
+        assertThat(hasCustomer.accepts(record("k", "\"customer\""))).as("a scalar document has no fields").isFalse();
+        RecordFilter deeper = filter(Map.of("json", Map.of("path", "/customer/id", "equals", "1")));
+        assertThat(deeper.accepts(record("k", "{\"customer\":\"flat\"}"))).isFalse();
     }
 
     @Test

@@ -43,6 +43,7 @@ public class RecordPathBenchmark {
     private RecordFilter jsonEquals;
     private RecordFilter jsonRange;
     private RecordFilter combined;
+    private RecordFilter jsonLastField;
     private final SourceHeaders names = new SourceHeaders(SourceHeaders.DEFAULT_PREFIX);
     private final byte[] cluster = SourceHeaders.encode("east");
     private final byte[] topic = SourceHeaders.encode("orders");
@@ -54,7 +55,7 @@ public class RecordPathBenchmark {
         while (json.length() < 1000) {
             json.append('x');
         }
-        value = json.append("\"}").toString().getBytes(StandardCharsets.UTF_8);
+        value = json.append("\",\"channel\":\"web\"}").toString().getBytes(StandardCharsets.UTF_8);
         headers = new RecordHeaders();
         headers.add("region", "eu".getBytes(StandardCharsets.UTF_8));
         headers.add("trace", "0af7651916cd43dd8448eb211c80319c".getBytes(StandardCharsets.UTF_8));
@@ -64,10 +65,17 @@ public class RecordPathBenchmark {
         jsonRange = filter(Map.of("json", Map.of("path", "/amount", "gte", "100")));
         combined = filter(Map.of("all", List.of(Map.of("header", Map.of("name", "region", "equals", "eu")),
                 Map.of("json", Map.of("path", "/customer/country", "equals", "DE")))));
+        // the field after ~1 KiB of other content: the whole value is read
+        jsonLastField = filter(Map.of("json", Map.of("path", "/channel", "equals", "web")));
     }
 
     private static RecordFilter filter(Map<String, Object> tree) {
         return FilterParser.parse(tree, "ferry.streams[0].filter");
+    }
+
+    @Benchmark
+    public boolean jsonLastField() {
+        return jsonLastField.accepts(view.reset(key, value, headers));
     }
 
     @Benchmark
