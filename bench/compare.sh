@@ -12,15 +12,8 @@ ROOT="$(dirname "$HERE")"
 HARNESS="${FERRY_BENCH_HARNESS:-$ROOT/../shared/bench}"
 [[ -f "$HARNESS/compare.sh" ]] || { echo "bench harness not found at $HARNESS (set FERRY_BENCH_HARNESS)" >&2; exit 1; }
 
-(cd "$ROOT" && ./mvnw -q -B -DskipTests package)
-UBER_JAR="$(ls "$ROOT"/target/ferry-*.jar | head -n 1)"
-WORK="${TMPDIR:-/tmp}/ferry-bench"
-mkdir -p "$WORK"
-# Run Ferry as the container image does (Dockerfile): the jar extracted into ferry.jar + lib/.
-rm -rf "$WORK/ferry"
-java -Djarmode=tools -jar "$UBER_JAR" extract --application-filename ferry.jar --destination "$WORK/ferry" >/dev/null
+source "$HERE/prepare.sh"
 JAR="$WORK/ferry/ferry.jar"
-rsync -a --delete --exclude target "$HARNESS/" "$WORK/harness/" 2>/dev/null || { rm -rf "$WORK/harness"; cp -r "$HARNESS" "$WORK/harness"; }
 
 export CMD="exec java \$REPL_JAVA_OPTS \${FERRY_JAVA_OPTS:-} -jar $JAR --server.port=0 --ferry.offset-sync.enabled=false \
 --ferry.source.alias=src --ferry.destination.alias=dst \

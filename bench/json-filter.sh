@@ -15,13 +15,7 @@ if [[ $# -eq 0 ]]; then set -- --records 500000 --verify; fi
 RECORDS=1000000; args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do [[ "${args[$i]}" == --records ]] && RECORDS="${args[$((i + 1))]}"; done
 
-(cd "$ROOT" && ./mvnw -q -B -DskipTests package)
-UBER_JAR="$(ls "$ROOT"/target/ferry-*.jar | head -n 1)"
-WORK="${TMPDIR:-/tmp}/ferry-bench"
-mkdir -p "$WORK"
-rm -rf "$WORK/ferry"
-java -Djarmode=tools -jar "$UBER_JAR" extract --application-filename ferry.jar --destination "$WORK/ferry" >/dev/null
-rsync -a --delete --exclude target "$HARNESS/" "$WORK/harness/" 2>/dev/null || { rm -rf "$WORK/harness"; cp -r "$HARNESS" "$WORK/harness"; }
+source "$HERE/prepare.sh"
 
 export FERRY_JSON_RECORDS="$RECORDS" FERRY_DIR="$WORK/ferry" FERRY_JSON_LOADER="$HERE/JsonLoad.java"
 CMD='java -cp "$FERRY_DIR/lib/*" "$FERRY_JSON_LOADER" $SOURCE_BOOTSTRAP bench.json $FERRY_JSON_RECORDS $BENCH_PARTITIONS && exec java $REPL_JAVA_OPTS ${FERRY_JAVA_OPTS:-} -jar "$FERRY_DIR/ferry.jar" --server.port=0 --ferry.offset-sync.enabled=false --ferry.source.alias=src --ferry.destination.alias=dst --ferry.source.bootstrap-servers=$SOURCE_BOOTSTRAP --ferry.destination.bootstrap-servers=$DEST_BOOTSTRAP --ferry.streams[0].name=json --ferry.streams[0].source=bench.json --ferry.streams[0].destination=$DEST_TOPIC --ferry.streams[0].filter.json.path=/status --ferry.streams[0].filter.json.equals=PAID ${FERRY_ARGS:-}'

@@ -1,6 +1,7 @@
 package dev.ferry.filter;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.common.header.Headers;
 
@@ -40,6 +41,8 @@ public final class RecordView {
     private JsonPointer[] pointers = new JsonPointer[0];
     /** The node at each pointer for the current record (MissingNode when absent); null entries: not found yet. */
     private JsonNode[] found = new JsonNode[0];
+    /** 0..n-1: every pointer is wanted at the root. */
+    private int[] allIds = new int[0];
     private int unresolved;
     private boolean scanned;
     private MalformedValueException malformed;
@@ -87,6 +90,7 @@ public final class RecordView {
             pointers = Arrays.copyOf(pointers, index + 1);
             pointers[index] = pointer;
             found = new JsonNode[pointers.length];
+            allIds = IntStream.range(0, pointers.length).toArray();
             scanned = false;
         }
         if (!scanned) {
@@ -117,16 +121,12 @@ public final class RecordView {
         scans++;
         Arrays.fill(found, null);
         unresolved = pointers.length;
-        int[] all = new int[pointers.length];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
         try (JsonParser parser = JSON.createParser(value)) {
             JsonToken token = parser.nextToken();
             if (token == null) {
                 throw new MalformedValueException("value is empty, not JSON");
             }
-            visit(parser, token, pointers.clone(), all, all.length);
+            visit(parser, token, pointers, allIds, allIds.length);
             if (unresolved > 0 && parser.nextToken() != null) {
                 throw new MalformedValueException("value is not valid JSON: more content after the end of the JSON document");
             }
@@ -158,39 +158,27 @@ public final class RecordView {
             }
             return;
         }
-        if (token == JsonToken.START_OBJECT) {
+        if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+            boolean object = token == JsonToken.START_OBJECT;
             JsonPointer[] below = new JsonPointer[n];
             int[] belowIds = new int[n];
-            while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
-                String name = parser.currentName();
-                int m = 0;
-                for (int i = 0; i < n; i++) {
-                    JsonPointer tail = found[ids[i]] == null ? tails[i].matchProperty(name) : null;
-                    if (tail != null) {
-                        below[m] = tail;
-                        belowIds[m++] = ids[i];
-                    }
-                }
+            for (int element = 0; ; element++) {
                 token = parser.nextToken();
-                if (m == 0) {
-                    parser.skipChildren();
-                } else {
-                    visit(parser, token, below, belowIds, m);
-                    if (unresolved == 0) {
-                        return;
-                    }
+                if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                    return;
                 }
-            }
-        } else if (token == JsonToken.START_ARRAY) {
-            JsonPointer[] below = new JsonPointer[n];
-            int[] belowIds = new int[n];
-            for (int element = 0; (token = parser.nextToken()) != JsonToken.END_ARRAY; element++) {
+                String name = object ? parser.currentName() : null;
+                if (object) {
+                    token = parser.nextToken();
+                }
                 int m = 0;
                 for (int i = 0; i < n; i++) {
-                    JsonPointer tail = found[ids[i]] == null ? tails[i].matchElement(element) : null;
-                    if (tail != null) {
-                        below[m] = tail;
-                        belowIds[m++] = ids[i];
+                    if (found[ids[i]] == null) {
+                        JsonPointer tail = object ? tails[i].matchProperty(name) : tails[i].matchElement(element);
+                        if (tail != null) {
+                            below[m] = tail;
+                            belowIds[m++] = ids[i];
+                        }
                     }
                 }
                 if (m == 0) {
