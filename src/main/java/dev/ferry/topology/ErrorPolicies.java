@@ -69,7 +69,7 @@ public final class ErrorPolicies {
         this.deadLetters = deadLetters;
         this.clock = clock;
         for (StreamMapping m : plan.streams()) {
-            for (String suffix : List.of("-filter", "-stamp", "-sink")) {
+            for (String suffix : List.of("-copy", "-sink")) {
                 byNode.put(m.name() + suffix, m);
             }
         }

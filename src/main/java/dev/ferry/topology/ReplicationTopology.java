@@ -26,8 +26,9 @@ import dev.ferry.mapping.StreamMapping;
 import dev.ferry.mapping.TopicNamer;
 
 /**
- * Builds the replication topology from a plan: for every stream {@code <name>-filter -> <name>-stamp -> <name>-sink},
- * fed by one source node per source topic (or pattern) so that several streams can read the same topic.
+ * Builds the replication topology from a plan: for every stream {@code <name>-copy -> <name>-sink} (the
+ * {@link CopyProcessor} filters and stamps), fed by one source node per source topic (or pattern) so that several
+ * streams can read the same topic.
  * Stateless: no stores, no repartitioning, no internal topics.
  */
 public final class ReplicationTopology {
@@ -58,9 +59,9 @@ public final class ReplicationTopology {
             boolean shared = readers.size() > 1;
             for (StreamMapping m : readers) {
                 StreamCounters c = counters.forStream(m.name());
-                KStream<byte[], Routed> stamped = source
-                        .processValues(() -> new FilterProcessor(m, plan.headers(), plan.destinationAlias(), c, tail), Named.as(m.name() + "-filter"))
-                        .processValues(() -> new StampProcessor(plan.headers(), plan.sourceAlias(), shared, c), Named.as(m.name() + "-stamp"));
+                KStream<byte[], Routed> stamped = source.processValues(
+                        () -> new CopyProcessor(m, plan.headers(), plan.sourceAlias(), plan.destinationAlias(), tail, shared, c),
+                        Named.as(m.name() + "-copy"));
                 if (m.namer().isFixed()) {
                     stamped.to(m.namer().template(), produced(m));
                 } else {

@@ -42,14 +42,13 @@ public final class TopologyDocs {
         for (StreamMapping m : plan.streams()) {
             String s = id(m.name());
             md.append("    subgraph ").append(s).append("[\"stream ").append(escape(m.name())).append("\"]\n");
-            md.append("        ").append(s).append("_filter{{\"").append(escape(m.name())).append("-filter<br/>")
-                    .append(escape(m.filter().describe())).append("\"}}\n");
-            md.append("        ").append(s).append("_stamp[\"").append(escape(m.name())).append("-stamp<br/>source coordinates, ")
-                    .append(m.partitioning().name().toLowerCase().replace('_', '-')).append(" partitioning\"]\n");
+            md.append("        ").append(s).append("_copy{{\"").append(escape(m.name())).append("-copy<br/>")
+                    .append(escape(m.filter().describe())).append("<br/>stamps source coordinates, ")
+                    .append(m.partitioning().name().toLowerCase().replace('_', '-')).append(" partitioning\"}}\n");
             md.append("    end\n");
             md.append("    ").append(s).append("_sink[(\"").append(escape(m.namer().template())).append("\")]\n");
-            md.append("    ").append(sources.get(m.source().describe())).append(" --> ").append(s).append("_filter --> ")
-                    .append(s).append("_stamp --> ").append(s).append("_sink\n");
+            md.append("    ").append(sources.get(m.source().describe())).append(" --> ").append(s).append("_copy --> ")
+                    .append(s).append("_sink\n");
         }
         md.append("```\n\n");
 

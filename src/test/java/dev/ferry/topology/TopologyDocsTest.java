@@ -46,8 +46,8 @@ class TopologyDocsTest {
     @Test
     void drawsOneSubgraphPerStreamWithItsFilter() throws IOException {
         String docs = generate();
-        assertThat(docs).contains("subgraph orders_eu[\"stream orders-eu\"]", "orders_eu_filter{{\"orders-eu-filter<br/>header region = 'eu'\"}}",
-                "src_orders --> orders_eu_filter --> orders_eu_stamp --> orders_eu_sink",
+        assertThat(docs).contains("subgraph orders_eu[\"stream orders-eu\"]", "orders_eu_copy{{\"orders-eu-copy<br/>header region = 'eu'<br/>stamps source coordinates, preserve partitioning\"}}",
+                "src_orders --> orders_eu_copy --> orders_eu_sink",
                 "json /amount #gt;= 100", "Sink: orders-eu-sink (topic: east.orders.eu)");
     }
 }

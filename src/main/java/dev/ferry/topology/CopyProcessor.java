@@ -1,0 +1,114 @@
+package dev.ferry.topology;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.ferry.filter.RecordFilter;
+import dev.ferry.filter.RecordView;
+import dev.ferry.headers.SourceHeaders;
+import dev.ferry.mapping.Partitioning;
+import dev.ferry.mapping.StreamMapping;
+
+/**
+ * The per-record step of a stream, in DESIGN §1's order: drop, then stamp.
+ * <ol>
+ * <li>Drops records already copied before a crash (preserve mode), records that originated on the destination cluster
+ * (loop prevention) and records the stream's filter rejects. A value that a JSON condition cannot parse is an error
+ * for the stream's {@code on-error} policy ({@link ErrorPolicies}).</li>
+ * <li>Writes the source coordinate headers (DESIGN §3): the per-hop {@code source.*} headers replace any earlier hop's,
+ * the origin header is written only if absent. Wraps the value with its source partition for the sink.</li>
+ * </ol>
+ * One processor rather than a filter node and a stamp node: every hop between nodes costs Kafka Streams a record and a
+ * header-list copy per record.
+ */
+final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
+
+    private static final Logger log = LoggerFactory.getLogger(CopyProcessor.class);
+
+    private final StreamMapping mapping;
+    private final RecordFilter filter;
+    private final CopiedTail tail;
+    private final SourceHeaders names;
+    private final byte[] sourceAlias;
+    private final byte[] destinationAlias;
+    private final boolean copyHeaders;
+    private final StreamCounters counters;
+    private final RecordView view = new RecordView();
+    private final Map<String, Long> copiedUpTo = new HashMap<>();
+    private final Map<String, byte[]> topicBytes = new HashMap<>();
+    private FixedKeyProcessorContext<byte[], Routed> context;
+
+    /**
+     * @param tail        where earlier copies end; {@link CopiedTail#NONE} to copy everything that is read
+     * @param copyHeaders true when the source node feeds several streams: they share one headers object, which the
+     *                    producer also makes read-only on send, so each stream stamps its own copy
+     */
+    CopyProcessor(StreamMapping mapping, SourceHeaders names, String sourceAlias, String destinationAlias, CopiedTail tail,
+                  boolean copyHeaders, StreamCounters counters) {
+        this.mapping = mapping;
+        this.filter = mapping.filter();
+        this.tail = mapping.partitioning() == Partitioning.PRESERVE ? tail : CopiedTail.NONE;
+        this.names = names;
+        this.sourceAlias = SourceHeaders.encode(sourceAlias);
+        this.destinationAlias = SourceHeaders.encode(destinationAlias);
+        this.copyHeaders = copyHeaders;
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<byte[], Routed> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<byte[], byte[]> record) {
+        // Always present for records that come from a source topic, which is the only way records reach this node.
+        RecordMetadata source = context.recordMetadata().orElseThrow(
+                () -> new IllegalStateException("record without source metadata reached " + mapping.name() + "-copy"));
+        if (tail != CopiedTail.NONE && alreadyCopied(source)) {
+            counters.recordDuplicateSkipped();
+            return;
+        }
+        Header origin = record.headers().lastHeader(names.origin());
+        if (origin != null && Arrays.equals(origin.value(), destinationAlias)) {
+            counters.recordLoop();
+            return;
+        }
+        // A MalformedValueException goes to Kafka Streams' processing exception handler: the stream's on-error policy.
+        if (filter != RecordFilter.PASS_ALL && !filter.accepts(view.reset(record.key(), record.value(), record.headers()))) {
+            counters.recordFiltered();
+            return;
+        }
+        // The record's own headers object is stamped in place (Kafka Streams copied it for this record); withValue copies it once more.
+        FixedKeyRecord<byte[], byte[]> stamped = copyHeaders ? record.withHeaders(new RecordHeaders(record.headers().toArray())) : record;
+        names.stamp(stamped.headers(), sourceAlias, topicBytes.computeIfAbsent(source.topic(), SourceHeaders::encode), source.partition(),
+                source.offset(), record.timestamp());
+        counters.recordCopied(record.value());
+        context.forward(stamped.withValue(new Routed(record.value(), source.partition())));
+    }
+
+    /** Whether this record was copied before (by an instance that crashed before committing its source offset). */
+    private boolean alreadyCopied(RecordMetadata source) {
+        Long upTo = copiedUpTo.get(source.topic());
+        if (upTo == null) {
+            // first record of this source partition in this task: look at the destination once
+            upTo = tail.highestCopied(mapping.namer().destinationFor(source.topic()), source.partition(), source.topic(), source.partition());
+            copiedUpTo.put(source.topic(), upTo);
+            if (upTo >= source.offset()) {
+                log.info("Stream {}: {}-{} was copied up to offset {} before; re-read records up to it are skipped", mapping.name(),
+                        source.topic(), source.partition(), upTo);
+            }
+        }
+        return source.offset() <= upTo;
+    }
+}
