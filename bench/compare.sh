@@ -15,7 +15,7 @@ HARNESS="${FERRY_BENCH_HARNESS:-$ROOT/../shared/bench}"
 source "$HERE/prepare.sh"
 JAR="$WORK/ferry/ferry.jar"
 
-export CMD="exec java \$REPL_JAVA_OPTS \${FERRY_JAVA_OPTS:-} -jar $JAR --server.port=0 --ferry.offset-sync.enabled=false \
+export CMD="exec java \$REPL_JAVA_OPTS -XX:SharedArchiveFile=$WORK/ferry/ferry.jsa \${FERRY_JAVA_OPTS:-} -jar $JAR --server.port=0 --ferry.offset-sync.enabled=false \
 --ferry.source.alias=src --ferry.destination.alias=dst \
 --ferry.source.bootstrap-servers=\$SOURCE_BOOTSTRAP --ferry.destination.bootstrap-servers=\$DEST_BOOTSTRAP \
 --ferry.streams[0].name=bench --ferry.streams[0].source=\$SOURCE_TOPIC --ferry.streams[0].destination=\$DEST_TOPIC \${FERRY_ARGS:-}"

@@ -18,7 +18,7 @@ for ((i = 0; i < ${#args[@]}; i++)); do [[ "${args[$i]}" == --records ]] && RECO
 source "$HERE/prepare.sh"
 
 export FERRY_JSON_RECORDS="$RECORDS" FERRY_DIR="$WORK/ferry" FERRY_JSON_LOADER="$HERE/JsonLoad.java"
-CMD='java -cp "$FERRY_DIR/lib/*" "$FERRY_JSON_LOADER" $SOURCE_BOOTSTRAP bench.json $FERRY_JSON_RECORDS $BENCH_PARTITIONS && exec java $REPL_JAVA_OPTS ${FERRY_JAVA_OPTS:-} -jar "$FERRY_DIR/ferry.jar" --server.port=0 --ferry.offset-sync.enabled=false --ferry.source.alias=src --ferry.destination.alias=dst --ferry.source.bootstrap-servers=$SOURCE_BOOTSTRAP --ferry.destination.bootstrap-servers=$DEST_BOOTSTRAP --ferry.streams[0].name=json --ferry.streams[0].source=bench.json --ferry.streams[0].destination=$DEST_TOPIC --ferry.streams[0].filter.json.path=/status --ferry.streams[0].filter.json.equals=PAID ${FERRY_ARGS:-}'
+CMD='java -cp "$FERRY_DIR/lib/*" "$FERRY_JSON_LOADER" $SOURCE_BOOTSTRAP bench.json $FERRY_JSON_RECORDS $BENCH_PARTITIONS && exec java $REPL_JAVA_OPTS -XX:SharedArchiveFile="$FERRY_DIR/ferry.jsa" ${FERRY_JAVA_OPTS:-} -jar "$FERRY_DIR/ferry.jar" --server.port=0 --ferry.offset-sync.enabled=false --ferry.source.alias=src --ferry.destination.alias=dst --ferry.source.bootstrap-servers=$SOURCE_BOOTSTRAP --ferry.destination.bootstrap-servers=$DEST_BOOTSTRAP --ferry.streams[0].name=json --ferry.streams[0].source=bench.json --ferry.streams[0].destination=$DEST_TOPIC --ferry.streams[0].filter.json.path=/status --ferry.streams[0].filter.json.equals=PAID ${FERRY_ARGS:-}'
 LINE="$(bash "$WORK/harness/run.sh" --replicator cmd --cmd "$CMD" --dest-topic bench.orders "$@")"
 echo "$LINE"
 steady="$(sed -n 's/.*steady_rec_per_s=\([0-9.]*\).*/\1/p' <<<"$LINE")"

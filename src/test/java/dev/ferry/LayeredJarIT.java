@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What the Dockerfile does, without Docker: extract the built jar into its layers, copy them into one folder as the
- * image's COPY steps do, start {@code java -jar ferry.jar} (its lib/ on the manifest's Class-Path) against two clusters with JSON logs, and stop it with SIGTERM.
+ * image's COPY steps do, run the class data sharing training (no cluster), start {@code java -jar ferry.jar} (its lib/
+ * on the manifest's Class-Path) on that archive against two clusters with JSON logs, and stop it with SIGTERM.
  */
 class LayeredJarIT {
 
@@ -40,11 +41,17 @@ class LayeredJarIT {
         for (String layer : List.of("dependencies", "snapshot-dependencies", "application")) {
             copyTree(layers.resolve(layer), app);
         }
+        // The image's training run: builds the context on the example mappings and exits before anything starts, so no
+        // cluster is needed (the destination topic check runs on start, not while the context is built).
+        run(app, List.of(java(), "-XX:ArchiveClassesAtExit=ferry.jsa", "-Dspring.context.exit=onRefresh", "-jar", "ferry.jar",
+                "--spring.config.additional-location=file:" + Path.of("application.yml").toAbsolutePath()));
+        assertThat(app.resolve("ferry.jsa")).isNotEmptyFile();
 
         try (TwoClusters clusters = new TwoClusters()) {
             clusters.createSourceTopic("orders", 2);
             Path log = dir.resolve("ferry.log");
-            Process ferry = new ProcessBuilder(java(), "-jar", "ferry.jar",
+            Path classes = dir.resolve("classes.log");
+            Process ferry = new ProcessBuilder(java(), "-XX:SharedArchiveFile=ferry.jsa", "-Xlog:class+load=info:file=" + classes, "-jar", "ferry.jar",
                     "--server.port=0", "--logging.structured.format.console=ecs",
                     "--ferry.source.alias=east", "--ferry.source.bootstrap-servers=" + clusters.sourceServers(),
                     "--ferry.destination.alias=west", "--ferry.destination.bootstrap-servers=" + clusters.destinationServers(),
@@ -57,6 +64,9 @@ class LayeredJarIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> Actuator.status(port, "/actuator/health/readiness") == 200);
                 assertThat(Files.readString(log).lines().filter(l -> l.contains("Started FerryApplication")).findFirst().orElseThrow())
                         .startsWith("{\"@timestamp\":").contains("\"service\":{\"name\":\"ferry\"");
+                assertThat(Files.readString(classes)).as("Ferry's classes come from the training run's archive")
+                        .contains("dev.ferry.FerryApplication source: shared objects file (top)")
+                        .contains("dev.ferry.topology.CopyProcessor source: shared objects file (top)");
             } finally {
                 ferry.destroy();   // SIGTERM
                 assertThat(ferry.waitFor(60, TimeUnit.SECONDS)).as("stops within 60 s of SIGTERM").isTrue();
@@ -72,7 +82,11 @@ class LayeredJarIT {
     }
 
     private static void run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        run(Path.of("."), command);
+    }
+
+    private static void run(Path directory, List<String> command) throws Exception {
+        Process p = new ProcessBuilder(new ArrayList<>(command)).directory(directory.toFile()).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(output).isZero();
     }

@@ -93,6 +93,12 @@ public class FerryConfiguration {
         return new DestinationTopics(sourceAdmin, source(properties), destinationAdmin, destination(properties), properties.adminTimeout());
     }
 
+    /** On start, before the web server and Streams: destination topics exist and are fit (see the class). */
+    @Bean
+    DestinationTopicCheck destinationTopicCheck(DestinationTopics destinationTopics, ReplicationPlan plan) {
+        return new DestinationTopicCheck(destinationTopics, plan);
+    }
+
     @Bean
     ReplicationMetrics replicationMetrics(MeterRegistry registry, ReplicationPlan plan, ReplicationCounters counters) {
         return new ReplicationMetrics(registry, plan, counters, Clock.systemUTC());
@@ -110,13 +116,8 @@ public class FerryConfiguration {
 
     @Bean
     StreamsBuilderFactoryBean ferryStreams(KafkaSettings settings, ReplicationPlan plan, ReplicationCounters counters,
-                                           DestinationTopics destinationTopics, ReplicationMetrics metrics, MeterRegistry registry,
+                                           ReplicationMetrics metrics, MeterRegistry registry,
                                            DestinationReaders destinationReaders, ErrorPolicies errorPolicies) {
-        // Before anything is consumed: a missing destination topic would block every send while Streams looks RUNNING.
-        for (DestinationTopics.Route route : destinationTopics.ensure(plan)) {
-            log.info("Stream {}: {} ({} partitions) -> {} ({} partitions{})", route.stream(), route.sourceTopic(), route.sourcePartitions(),
-                    route.destinationTopic(), route.destinationPartitions(), route.created() ? ", created" : "");
-        }
         Map<String, Object> streams = new HashMap<>(settings.streams());
         streams.put(StreamsConfig.producerPrefix(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG), AcknowledgementInterceptor.class.getName());
         streams.put(StreamsConfig.producerPrefix(AcknowledgementInterceptor.METRICS), metrics);

@@ -1,0 +1,55 @@
+package dev.ferry.config;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.SmartLifecycle;
+
+import dev.ferry.cluster.DestinationTopics;
+import dev.ferry.mapping.ReplicationPlan;
+
+/**
+ * Checks (and creates) every stream's destination topic when the application starts, before the web server and
+ * Kafka Streams: a missing destination topic would block every send while Streams looks RUNNING. A failure stops the
+ * start-up with the message of {@link dev.ferry.cluster.TopicProvisioningException} (see {@link FerryFailureAnalyzer}).
+ * It runs on start rather than when the beans are created, so that building the context needs no cluster: the class
+ * data sharing training run of the container image ({@code -Dspring.context.exit=onRefresh}) stops before it.
+ */
+final class DestinationTopicCheck implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DestinationTopicCheck.class);
+
+    private final DestinationTopics topics;
+    private final ReplicationPlan plan;
+    private volatile boolean running;
+
+    DestinationTopicCheck(DestinationTopics topics, ReplicationPlan plan) {
+        this.topics = topics;
+        this.plan = plan;
+    }
+
+    @Override
+    public void start() {
+        for (DestinationTopics.Route route : topics.ensure(plan)) {
+            log.info("Stream {}: {} ({} partitions) -> {} ({} partitions{})", route.stream(), route.sourceTopic(), route.sourcePartitions(),
+                    route.destinationTopic(), route.destinationPartitions(), route.created() ? ", created" : "");
+        }
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Before the web server, which starts before Kafka Streams. */
+    @Override
+    public int getPhase() {
+        return WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE - 1;
+    }
+}
