@@ -94,7 +94,9 @@ class ConfigurationErrorsTest {
             assertThat(plan.stream("audit").namer().destinationFor("audit.logins")).isEqualTo("east.audit.logins");
             assertThat(context.getBean(KafkaSettings.class).streams()).containsEntry("application.id", "ferry-east-to-west")
                     .containsEntry("max.task.idle.ms", -1L)          // tuned defaults (issue 6) reach Kafka Streams
-                    .containsEntry("num.stream.threads", 2);
+                    .containsEntry("num.stream.threads", 2)
+                    .containsEntry("producer.buffer.memory", 16L << 20).containsEntry("consumer.fetch.max.bytes", 4 << 20)
+                    .doesNotContainKey("consumer.max.partition.fetch.bytes");
         });
     }
 
