@@ -20,7 +20,8 @@ COPY --from=build /layers/dependencies/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
 # Class data sharing: a training run builds the application context on the example mappings and stops before anything
-# starts (-Dspring.context.exit=onRefresh; no cluster needed), archiving the ~8,200 classes it loaded beyond the JDK's own into ferry.jsa.
+# starts (-Dspring.context.exit=onRefresh; no cluster needed), archiving the ~8,200 classes it loaded beyond the JDK's
+# own into ferry.jsa.
 # Measured with the bench: "Started FerryApplication" and the first copy ~1.5 s sooner, a few CPU seconds less.
 # The archive only fits this JVM and this exact class path (java -jar ferry.jar in /app); otherwise the JVM warns and
 # starts without it.
