@@ -110,7 +110,7 @@ public final class DestinationTopics {
         }
         Set<String> created = create(toCreate, sourceDescriptions, readByStream);
         if (!created.isEmpty()) {
-            existing.putAll(describe(destination, destinationCluster, created));
+            existing.putAll(describeCreated(created));
         }
 
         List<Route> routes = new ArrayList<>();
@@ -180,6 +180,31 @@ public final class DestinationTopics {
             result.put(resource.name(), copied);
         });
         return result;
+    }
+
+    /**
+     * Descriptions of topics just created. A broker may answer "unknown topic" for a moment after the creation (its
+     * metadata catches up), so this asks again until all are visible, within the admin timeout.
+     */
+    private Map<String, TopicDescription> describeCreated(Set<String> created) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, TopicDescription> found = describe(destination, destinationCluster, created);
+        while (found.size() < created.size()) {
+            if (System.nanoTime() > deadline) {
+                Set<String> missing = new TreeSet<>(created);
+                missing.removeAll(found.keySet());
+                throw new TopicProvisioningException("Created destination topic(s) " + missing + " on " + destinationCluster
+                        + ", but the cluster still does not describe them after " + timeout.toSeconds() + " s. Check the destination brokers' health.");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for created topics " + created, e);
+            }
+            found = describe(destination, destinationCluster, created);
+        }
+        return found;
     }
 
     /** Descriptions of the topics that exist; missing ones are left out. */
