@@ -65,6 +65,7 @@ class CrossClusterReplicationTest {
         clusters.createDestinationTopic("east.payments.paid", 2);   // fewer partitions: fine for key-hash
 
         List<Sent> expectedOrders = new ArrayList<>();
+        List<Sent> expectedAllOrders = new ArrayList<>();
         List<Sent> expectedPayments = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = TwoClusters.producer(clusters.sourceServers())) {
             List<Future<RecordMetadata>> orders = new ArrayList<>();
@@ -83,6 +84,9 @@ class CrossClusterReplicationTest {
             }
             for (int i = 0; i < ORDERS; i++) {
                 RecordMetadata md = orders.get(i).get();
+                if (i % 1000 != 999) {
+                    expectedAllOrders.add(new Sent("orders", md.partition(), md.offset(), "order-" + i));
+                }
                 if (i % 3 == 0 && i % 1000 != 999) {
                     expectedOrders.add(new Sent("orders", md.partition(), md.offset(), "order-" + i));
                 }
@@ -105,12 +109,17 @@ class CrossClusterReplicationTest {
                 "ferry.streams[1].destination=east.payments.paid",
                 "ferry.streams[1].partitioning=key-hash",
                 "ferry.streams[1].filter.json.path=/status",
-                "ferry.streams[1].filter.json.equals=PAID");
+                "ferry.streams[1].filter.json.equals=PAID",
+                // a second stream on the same source node: each stamps its own headers, which the producer makes read-only
+                "ferry.streams[2].name=orders-all",
+                "ferry.streams[2].source=orders",
+                "ferry.streams[2].destination=east.orders.all");
              Admin sourceAdmin = Admin.create(Map.of("bootstrap.servers", clusters.sourceServers()));
              Admin destinationAdmin = Admin.create(Map.of("bootstrap.servers", clusters.destinationServers()))) {
 
             await().atMost(Duration.ofSeconds(90)).until(() -> endOffsetSum(destinationAdmin, "east.orders.eu") >= expectedOrders.size()
-                    && endOffsetSum(destinationAdmin, "east.payments.paid") >= expectedPayments.size());
+                    && endOffsetSum(destinationAdmin, "east.payments.paid") >= expectedPayments.size()
+                    && endOffsetSum(destinationAdmin, "east.orders.all") >= expectedAllOrders.size());
 
             // The missing destination topic was created with the source topic's partition count.
             TopicDescription created = destinationAdmin.describeTopics(List.of("east.orders.eu")).allTopicNames().get().get("east.orders.eu");
@@ -127,6 +136,9 @@ class CrossClusterReplicationTest {
             }
             assertThat(sent(orderCopies)).containsExactlyInAnyOrderElementsOf(expectedOrders);
             assertOrderedBySourceOffsetWithinEachPartition(orderCopies);
+            List<ConsumerRecord<byte[], byte[]>> allOrderCopies = clusters.readAll(clusters.destinationServers(), "east.orders.all");
+            assertThat(sent(allOrderCopies)).containsExactlyInAnyOrderElementsOf(expectedAllOrders);
+            assertThat(allOrderCopies).allSatisfy(copy -> assertThat(copy.headers().headers("ferry.source.offset")).hasSize(1));
 
             List<ConsumerRecord<byte[], byte[]>> paymentCopies = clusters.readAll(clusters.destinationServers(), "east.payments.paid");
             assertThat(sent(paymentCopies)).containsExactlyInAnyOrderElementsOf(expectedPayments);

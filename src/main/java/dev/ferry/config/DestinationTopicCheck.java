@@ -11,7 +11,7 @@ import dev.ferry.mapping.ReplicationPlan;
 /**
  * Checks (and creates) every stream's destination topic when the application starts, before the web server and
  * Kafka Streams: a missing destination topic would block every send while Streams looks RUNNING. A failure stops the
- * start-up with the message of {@link dev.ferry.cluster.TopicProvisioningException} (see {@link FerryFailureAnalyzer}).
+ * start-up; {@link FerryFailureAnalyzer} reports its message (a topic problem or a cluster that does not answer).
  * It runs on start rather than when the beans are created, so that building the context needs no cluster: the class
  * data sharing training run of the container image ({@code -Dspring.context.exit=onRefresh}) stops before it.
  */

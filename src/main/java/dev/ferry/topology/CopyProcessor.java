@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -41,27 +40,21 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
     private final SourceHeaders names;
     private final byte[] sourceAlias;
     private final byte[] destinationAlias;
-    private final boolean copyHeaders;
     private final StreamCounters counters;
     private final RecordView view = new RecordView();
     private final Map<String, Long> copiedUpTo = new HashMap<>();
     private final Map<String, byte[]> topicBytes = new HashMap<>();
     private FixedKeyProcessorContext<byte[], Routed> context;
 
-    /**
-     * @param tail        where earlier copies end; {@link CopiedTail#NONE} to copy everything that is read
-     * @param copyHeaders true when the source node feeds several streams: they share one headers object, which the
-     *                    producer also makes read-only on send, so each stream stamps its own copy
-     */
+    /** @param tail where earlier copies end; {@link CopiedTail#NONE} to copy everything that is read */
     CopyProcessor(StreamMapping mapping, SourceHeaders names, String sourceAlias, String destinationAlias, CopiedTail tail,
-                  boolean copyHeaders, StreamCounters counters) {
+                  StreamCounters counters) {
         this.mapping = mapping;
         this.filter = mapping.filter();
         this.tail = mapping.partitioning() == Partitioning.PRESERVE ? tail : CopiedTail.NONE;
         this.names = names;
         this.sourceAlias = SourceHeaders.encode(sourceAlias);
         this.destinationAlias = SourceHeaders.encode(destinationAlias);
-        this.copyHeaders = copyHeaders;
         this.counters = counters;
     }
 
@@ -74,7 +67,7 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
     public void process(FixedKeyRecord<byte[], byte[]> record) {
         // Always present for records that come from a source topic, which is the only way records reach this node.
         RecordMetadata source = context.recordMetadata().orElseThrow(
-                () -> new IllegalStateException("record without source metadata reached " + mapping.name() + "-copy"));
+                () -> new IllegalStateException("record without source metadata reached a copy processor"));
         if (tail != CopiedTail.NONE && alreadyCopied(source)) {
             counters.recordDuplicateSkipped();
             return;
@@ -89,12 +82,12 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
             counters.recordFiltered();
             return;
         }
-        // The record's own headers object is stamped in place (Kafka Streams copied it for this record); withValue copies it once more.
-        FixedKeyRecord<byte[], byte[]> stamped = copyHeaders ? record.withHeaders(new RecordHeaders(record.headers().toArray())) : record;
-        names.stamp(stamped.headers(), sourceAlias, topicBytes.computeIfAbsent(source.topic(), SourceHeaders::encode), source.partition(),
+        // Stamped in place: Kafka Streams hands every processor its own copy of the header list, also when several
+        // streams read one source node, so no stream sees another's stamps. withValue copies the list once more.
+        names.stamp(record.headers(), sourceAlias, topicBytes.computeIfAbsent(source.topic(), SourceHeaders::encode), source.partition(),
                 source.offset(), record.timestamp());
         counters.recordCopied(record.value());
-        context.forward(stamped.withValue(new Routed(record.value(), source.partition())));
+        context.forward(record.withValue(new Routed(record.value(), source.partition())));
     }
 
     /** Whether this record was copied before (by an instance that crashed before committing its source offset). */

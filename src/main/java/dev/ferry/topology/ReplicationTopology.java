@@ -56,11 +56,10 @@ public final class ReplicationTopology {
         }
         for (List<StreamMapping> readers : bySource.values()) {
             KStream<byte[], byte[]> source = source(builder, readers);
-            boolean shared = readers.size() > 1;
             for (StreamMapping m : readers) {
                 StreamCounters c = counters.forStream(m.name());
                 KStream<byte[], Routed> stamped = source.processValues(
-                        () -> new CopyProcessor(m, plan.headers(), plan.sourceAlias(), plan.destinationAlias(), tail, shared, c),
+                        () -> new CopyProcessor(m, plan.headers(), plan.sourceAlias(), plan.destinationAlias(), tail, c),
                         Named.as(m.name() + "-copy"));
                 if (m.namer().isFixed()) {
                     stamped.to(m.namer().template(), produced(m));
