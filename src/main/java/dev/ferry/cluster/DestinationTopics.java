@@ -184,7 +184,9 @@ public final class DestinationTopics {
 
     /**
      * Descriptions of topics just created. A broker may answer "unknown topic" for a moment after the creation (its
-     * metadata catches up), so this asks again until all are visible, within the admin timeout.
+     * metadata catches up), so this asks again until all are visible, within the admin timeout. Still invisible after
+     * that is the cluster's trouble, not an unfit topic: a {@link ClusterUnavailableException}, which housekeeping
+     * retries, where a {@link TopicProvisioningException} would stop Ferry.
      */
     private Map<String, TopicDescription> describeCreated(Set<String> created) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -193,8 +195,9 @@ public final class DestinationTopics {
             if (System.nanoTime() > deadline) {
                 Set<String> missing = new TreeSet<>(created);
                 missing.removeAll(found.keySet());
-                throw new TopicProvisioningException("Created destination topic(s) " + missing + " on " + destinationCluster
-                        + ", but the cluster still does not describe them after " + timeout.toSeconds() + " s. Check the destination brokers' health.");
+                throw new ClusterUnavailableException("Created destination topic(s) " + missing + " on " + destinationCluster
+                        + ", but the cluster still does not describe them after " + timeout.toSeconds() + " s. Check the destination brokers' health.",
+                        null);
             }
             try {
                 Thread.sleep(100);
