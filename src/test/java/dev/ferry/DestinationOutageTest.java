@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -61,7 +62,7 @@ class DestinationOutageTest {
                 assertThat(state(ferry)).isNotEqualTo(KafkaStreams.State.ERROR);
 
                 destination.start();
-                await().atMost(Duration.ofSeconds(90)).until(() -> readiness(ferry) == 200);
+                awaitReady(ferry, destination);
                 System.out.printf("OUTAGE readiness UP again %.1f s after the destination stopped%n", (System.nanoTime() - down) / 1e9);
                 traffic.get(120, TimeUnit.SECONDS);
                 await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> copies(destination.servers()) >= RECORDS);
@@ -123,6 +124,16 @@ class DestinationOutageTest {
                 request.put(new TopicPartition("east.events", p), OffsetSpec.latest());
             }
             return admin.listOffsets(request).all().get(5, TimeUnit.SECONDS).values().stream().mapToLong(i -> i.offset()).sum();
+        }
+    }
+
+    /** Waits for readiness to come back; on a timeout the failure shows why Ferry is not ready and how the broker fared. */
+    private static void awaitReady(ConfigurableApplicationContext ferry, BrokerProcess destination) {
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> readiness(ferry) == 200);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("readiness not UP 90 s after the destination broker was started again.\nreadiness: "
+                    + Actuator.get(ferry, "/actuator/health/readiness").body() + "\nbroker: " + destination.describe(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ferry.support;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,12 +21,23 @@ public final class BrokerProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private Process process;
+    private long logStart;
 
     public BrokerProcess(Path dir) throws Exception {
         this.dir = dir;
         this.port = freePort();
         int controller = freePort();
         Files.createDirectories(dir.resolve("data"));
+        // warnings, plus the line that says the broker started (start() waits for it)
+        Files.writeString(dir.resolve("logback.xml"), """
+                <configuration>
+                    <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                        <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36}: %msg%n</pattern></encoder>
+                    </appender>
+                    <root level="WARN"><appender-ref ref="OUT"/></root>
+                    <logger name="kafka.server.KafkaRaftServer" level="INFO"/>
+                </configuration>
+                """);
         Files.writeString(dir.resolve("server.properties"), String.join("\n",
                 "process.roles=broker,controller", "node.id=1", "controller.quorum.voters=1@127.0.0.1:" + controller,
                 "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
@@ -49,10 +62,40 @@ public final class BrokerProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** Starts the broker on its port and log directory (again, after {@link #stop()}). */
-    public void start() throws IOException {
+    /**
+     * Starts the broker on its port and log directory (again, after {@link #stop()}) and waits until it logs that it
+     * started.
+     *
+     * @throws IllegalStateException the broker exited or did not start within 60 s; the message holds its log
+     */
+    public void start() throws IOException, InterruptedException {
+        Path log = dir.resolve("broker.log");
+        logStart = Files.exists(log) ? Files.size(log) : 0;
         process = java("kafka.Kafka", dir.resolve("server.properties").toString())
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!logSinceStart().contains("Kafka Server started")) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the broker on port " + port + " did not start: " + describe());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Whether the process runs, and the end of what it logged since it was last started. */
+    public String describe() {
+        String state = process.isAlive() ? "running" : "exited with code " + process.exitValue();
+        String since = logSinceStart();
+        return state + ", last log lines:\n" + since.substring(Math.max(0, since.length() - 6_000));
+    }
+
+    private String logSinceStart() {
+        try {
+            String log = Files.readString(dir.resolve("broker.log"));
+            return log.substring((int) Math.min(logStart, log.length()));
+        } catch (IOException e) {
+            return "(the broker's log cannot be read: " + e + ")";
+        }
     }
 
     /** Stops the broker the way an operator would (SIGTERM) and waits for it to exit. */
@@ -63,17 +106,27 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    private static ProcessBuilder java(String main, String... args) {
+    private ProcessBuilder java(String main, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), main));
+                "-Dlogback.configurationFile=" + dir.resolve("logback.xml"), "-cp", System.getProperty("java.class.path"), main));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true);
     }
 
+    /**
+     * A free port below the ephemeral range. While the broker is stopped, the operating system may hand its port to an
+     * outgoing connection if it is an ephemeral one (port 0), and the broker could then not bind it again.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = ThreadLocalRandom.current().nextInt(10_000, 32_000);
+            try (ServerSocket socket = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port between 10000 and 32000 after 100 attempts");
     }
 
     @Override
