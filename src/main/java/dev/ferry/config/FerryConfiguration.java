@@ -209,7 +209,7 @@ public class FerryConfiguration {
             groupOffsetSync.syncAll();
             metrics.syncRoundFinished(groupOffsetSync.lastSynced());
         };
-        return new Housekeeping(clusterMonitors, destinationTopics, plan, new CountersLog(counters),
+        return new Housekeeping(clusterMonitors, () -> destinationTopics.ensure(plan), new CountersLog(counters),
                 properties.health().checkInterval(), properties.logInterval(),
                 properties.offsetSync().enabled() ? syncRound : null, properties.offsetSync().interval(), reason -> {
                     KafkaStreams streams = ferryStreams.getKafkaStreams();

@@ -14,7 +14,6 @@ import org.springframework.context.SmartLifecycle;
 import dev.ferry.cluster.ClusterMonitor;
 import dev.ferry.cluster.DestinationTopics;
 import dev.ferry.cluster.TopicProvisioningException;
-import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.topology.CountersLog;
 
 /**
@@ -26,8 +25,7 @@ final class Housekeeping implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
 
     private final List<ClusterMonitor> monitors;
-    private final DestinationTopics topics;
-    private final ReplicationPlan plan;
+    private final Runnable topicCheck;
     private final CountersLog countersLog;
     private final Duration checkInterval;
     private final Duration logInterval;
@@ -37,11 +35,15 @@ final class Housekeeping implements SmartLifecycle {
     private ScheduledExecutorService executor;
     private String lastProvisioningError;
 
-    Housekeeping(List<ClusterMonitor> monitors, DestinationTopics topics, ReplicationPlan plan, CountersLog countersLog,
-                 Duration checkInterval, Duration logInterval, Runnable offsetSync, Duration offsetSyncInterval, Consumer<String> stop) {
+    /**
+     * @param topicCheck creates and checks destination topics ({@link DestinationTopics#ensure}); a
+     *                   {@link TopicProvisioningException} from it stops Ferry, any other exception is logged and retried
+     * @param stop       stops Ferry with the given reason
+     */
+    Housekeeping(List<ClusterMonitor> monitors, Runnable topicCheck, CountersLog countersLog, Duration checkInterval,
+                 Duration logInterval, Runnable offsetSync, Duration offsetSyncInterval, Consumer<String> stop) {
         this.monitors = monitors;
-        this.topics = topics;
-        this.plan = plan;
+        this.topicCheck = topicCheck;
         this.countersLog = countersLog;
         this.checkInterval = checkInterval;
         this.logInterval = logInterval;
@@ -52,13 +54,15 @@ final class Housekeeping implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        // two threads: a slow offset sync round must not delay the cluster checks behind readiness
-        executor = Executors.newScheduledThreadPool(2, r -> {
+        // A thread each for the cluster checks, the topic checks and the offset sync: a topic check or a sync round that
+        // waits on a slow cluster (up to ferry.admin-timeout per call) must not delay the cluster checks behind readiness.
+        executor = Executors.newScheduledThreadPool(3, r -> {
             Thread t = new Thread(r, "ferry-housekeeping");
             t.setDaemon(true);
             return t;
         });
         executor.scheduleWithFixedDelay(this::checkClusters, 0, checkInterval.toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::checkTopicsWhileReachable, checkInterval.toMillis(), checkInterval.toMillis(), TimeUnit.MILLISECONDS);
         executor.scheduleAtFixedRate(countersLog::logNow, logInterval.toMillis(), logInterval.toMillis(), TimeUnit.MILLISECONDS);
         if (offsetSync != null) {
             executor.scheduleWithFixedDelay(offsetSync, offsetSyncInterval.toMillis(), offsetSyncInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -66,11 +70,14 @@ final class Housekeeping implements SmartLifecycle {
     }
 
     private void checkClusters() {
-        boolean allReachable = true;
         for (ClusterMonitor monitor : monitors) {
-            allReachable &= monitor.check().reachable();
+            monitor.check();
         }
-        if (allReachable) {
+    }
+
+    /** Skipped while a cluster did not answer its last check: the topic check would only wait out the admin timeout. */
+    private void checkTopicsWhileReachable() {
+        if (monitors.stream().allMatch(m -> m.status().reachable())) {
             checkTopics();
         }
     }
@@ -81,7 +88,7 @@ final class Housekeeping implements SmartLifecycle {
      */
     private void checkTopics() {
         try {
-            topics.ensure(plan);
+            topicCheck.run();
             lastProvisioningError = null;
         } catch (TopicProvisioningException e) {
             stop.accept("a source topic was deleted while Ferry reads it, or a destination topic became unfit: " + e.getMessage());
