@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import dev.ferry.cluster.ClusterMonitor;
+import dev.ferry.cluster.ClusterUnavailableException;
 import dev.ferry.cluster.DestinationTopics;
 import dev.ferry.cluster.TopicProvisioningException;
 import dev.ferry.topology.CountersLog;
@@ -93,9 +94,12 @@ final class Housekeeping implements SmartLifecycle {
         } catch (TopicProvisioningException e) {
             stop.accept("a source topic was deleted while Ferry reads it, or a destination topic became unfit: " + e.getMessage());
         } catch (RuntimeException e) {
-            if (!e.getMessage().equals(lastProvisioningError)) {
-                log.error("Cannot provision destination topics for newly matching source topics: {}", e.getMessage());
-                lastProvisioningError = e.getMessage();
+            // logged once per distinct error; an exception escaping here would cancel all later topic checks
+            String error = e.getMessage() != null ? e.getMessage() : e.toString();
+            if (!error.equals(lastProvisioningError)) {
+                log.error("Cannot provision destination topics for newly matching source topics: {}", error,
+                        e instanceof ClusterUnavailableException ? null : e);
+                lastProvisioningError = error;
             }
         }
     }
