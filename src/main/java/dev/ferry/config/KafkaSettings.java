@@ -67,6 +67,9 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
         // A replacement instance takes over a crashed one's partitions after this, not after the 45 s default.
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+        // A source topic that newly matches a source-pattern is read from the consumer's next metadata refresh: within
+        // 30 s, not Kafka's 5 minutes (one small metadata request per consumer every 30 s).
+        d.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 30_000);
         // No silent reset inside the consumer: an out-of-range position surfaces (and is reported as records lost on the
         // source), then Kafka Streams applies the topology's reset policy, earliest.
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "none");

@@ -96,6 +96,7 @@ class ConfigurationErrorsTest {
                     .containsEntry("max.task.idle.ms", -1L)          // tuned defaults (issue 6) reach Kafka Streams
                     .containsEntry("num.stream.threads", 2)
                     .containsEntry("producer.buffer.memory", 16L << 20).containsEntry("consumer.fetch.max.bytes", 4 << 20)
+                    .containsEntry("consumer.metadata.max.age.ms", 30_000)
                     .doesNotContainKey("consumer.max.partition.fetch.bytes");
         });
     }
