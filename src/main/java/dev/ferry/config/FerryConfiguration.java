@@ -117,7 +117,7 @@ public class FerryConfiguration {
     @Bean
     StreamsBuilderFactoryBean ferryStreams(KafkaSettings settings, ReplicationPlan plan, ReplicationCounters counters,
                                            ReplicationMetrics metrics, MeterRegistry registry,
-                                           DestinationReaders destinationReaders, ErrorPolicies errorPolicies) {
+                                           DestinationTail destinationTail, ErrorPolicies errorPolicies) {
         Map<String, Object> streams = new HashMap<>(settings.streams());
         streams.put(StreamsConfig.producerPrefix(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG), AcknowledgementInterceptor.class.getName());
         streams.put(StreamsConfig.producerPrefix(AcknowledgementInterceptor.METRICS), metrics);
@@ -132,7 +132,7 @@ public class FerryConfiguration {
         factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
             @Override
             public void configureBuilder(StreamsBuilder builder) {
-                ReplicationTopology.addTo(builder, plan, counters, new DestinationTail(destinationReaders, plan.headers()));
+                ReplicationTopology.addTo(builder, plan, counters, destinationTail);
             }
 
             @Override
@@ -162,6 +162,12 @@ public class FerryConfiguration {
         Duration timeout = properties.health().checkTimeout();
         return List.of(new ClusterMonitor(source(properties), sourceAdmin, timeout, Clock.systemUTC()),
                 new ClusterMonitor(destination(properties), destinationAdmin, timeout, Clock.systemUTC()));
+    }
+
+    /** Where earlier copies end on the destination, read at task start; its consumers close after Kafka Streams stopped. */
+    @Bean(destroyMethod = "close")
+    DestinationTail destinationTail(DestinationReaders destinationReaders, ReplicationPlan plan) {
+        return new DestinationTail(destinationReaders, plan.headers());
     }
 
     /** Group-less consumers that read destination partitions: offset translation and the tail check after a restart. */

@@ -1,6 +1,8 @@
 package dev.ferry.offsets;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -14,6 +16,7 @@ import dev.ferry.headers.SourceHeaders;
 import dev.ferry.support.TwoClusters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Reading the highest copied source offset from a real destination partition. */
 class DestinationTailTest {
@@ -28,11 +31,27 @@ class DestinationTailTest {
                 }
                 producer.send(new ProducerRecord<>("east.orders", 1, null, bytes("not a copy"))).get();
             }
-            DestinationTail tail = new DestinationTail(() -> new KafkaConsumer<>(Map.of("bootstrap.servers", clusters.destinationServers()),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer()), new SourceHeaders("ferry."));
+            List<KafkaConsumer<byte[], byte[]>> created = new ArrayList<>();
+            DestinationTail tail = new DestinationTail(() -> {
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", clusters.destinationServers(),
+                        "default.api.timeout.ms", 2_000), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                created.add(consumer);
+                return consumer;
+            }, new SourceHeaders("ferry."));
             assertThat(tail.highestCopied("east.orders", 1, "orders", 1)).isEqualTo(12);
             assertThat(tail.highestCopied("east.orders", 0, "orders", 0)).isEqualTo(-1);   // empty partition
             assertThat(tail.highestCopied("east.orders", 1, "other", 1)).isEqualTo(-1);   // no copy of that source
+            assertThat(tail.highestCopied("east.orders", 1, "orders", 1)).as("after other partitions").isEqualTo(12);
+
+            assertThat(created).as("one consumer, kept between calls").hasSize(1);
+            assertThat(created.get(0).assignment()).as("an idle consumer keeps no partition").isEmpty();
+
+            assertThatThrownBy(() -> tail.highestCopied("east.missing", 0, "missing", 0)).isInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+            assertThatThrownBy(() -> created.get(0).assignment()).as("a consumer that failed is closed").isInstanceOf(IllegalStateException.class);
+            assertThat(tail.highestCopied("east.orders", 1, "orders", 1)).isEqualTo(12);
+            assertThat(created).as("a new one after the failure").hasSize(2);
+            tail.close();
+            assertThatThrownBy(() -> created.get(1).assignment()).as("closed with the tail").isInstanceOf(IllegalStateException.class);
         }
     }
 
