@@ -105,10 +105,17 @@ public final class ErrorPolicies {
     /** A record the topology could not process; the context describes that very record (the stream thread is on it). */
     Decision onProcessingError(ErrorHandlerContext context, Exception exception) {
         StreamMapping stream = byNode.get(context.processorNodeId());
-        FailureReason reason = exception instanceof MalformedValueException ? FailureReason.MALFORMED_VALUE : FailureReason.SEND_FAILED;
         Failed failed = new Failed(context.topic(), context.partition(), context.offset(), context.timestamp(), context.sourceRawKey(),
                 context.sourceRawValue(), context.headers());
-        return decide(stream, reason, failed, exception);
+        if (!(exception instanceof MalformedValueException)) {
+            // Not the record's fault (e.g. the destination did not answer the tail read at task start): skipping or
+            // dead-lettering it would lose a good record. Kafka Streams replaces the thread, which reads it again.
+            log.warn("{} could not process {}: {}. The record is not at fault, so on-error does not apply; the stream thread restarts "
+                    + "from the last committed offsets and reads it again.", stream == null ? "Ferry" : "Stream " + stream.name(),
+                    failed.where(), exception.toString());
+            return new Decision.Fail();
+        }
+        return decide(stream, FailureReason.MALFORMED_VALUE, failed, exception);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -235,6 +236,37 @@ class ReplicationTopologyTest {
             assertThat(values(eu.get(0).headers(), "ferry.source.offset")).containsExactly("0");
             assertThat(values(all.get(0).headers(), "ferry.source.offset")).containsExactly("0");
             assertThat(values(all.get(1).headers(), "ferry.source.offset")).containsExactly("1");
+        }
+    }
+
+    @Test
+    void aFailedTailReadIsNotTheRecordsFaultSoOnErrorDoesNotSkipIt() {
+        ReplicationPlan plan = Plans.plan(Plans.stream("orders", "orders", "east.orders", null, ErrorPolicy.SKIP));
+        ReplicationCounters counters = new ReplicationCounters(plan);
+        ErrorPolicies policies = new ErrorPolicies(plan, counters, deadLetter -> {
+            throw new AssertionError("no production errors in these tests");
+        }, java.time.Clock.systemUTC());
+        Properties props = props(plan, counters);
+        props.put(FerryExceptionHandler.POLICIES, policies);
+        AtomicInteger reads = new AtomicInteger();
+        CopiedTail tail = (destination, partition, sourceTopic, sourcePartition) -> {
+            if (reads.incrementAndGet() == 1) {
+                throw new org.apache.kafka.common.errors.TimeoutException("Timeout of 60000ms expired before the position could be determined");
+            }
+            return -1;
+        };
+        try (TopologyTestDriver driver = new TopologyTestDriver(ReplicationTopology.build(plan, counters, tail), props)) {
+            TestInputTopic<byte[], byte[]> in = input(driver, "orders");
+            assertThatThrownBy(() -> in.pipeInput(record("k0", bytes("v0"))))
+                    .as("the thread fails (and is replaced) instead of skipping").isInstanceOf(org.apache.kafka.streams.errors.StreamsException.class);
+            assertThat(policies.stopReason()).as("not a reason to stop Ferry").isNull();
+            assertThat(counters.forStream("orders").snapshot().failed()).as("not counted as a failed record").isZero();
+            assertThat(output(driver, "east.orders").readRecordsToList()).isEmpty();
+
+            in.pipeInput(record("k0", bytes("v0")));   // what the replacement thread reads again
+            assertThat(output(driver, "east.orders").readRecordsToList()).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                    .containsExactly("v0");
+            assertThat(reads.get()).isEqualTo(2);
         }
     }
 
