@@ -47,15 +47,23 @@ class ReplicationTopologyTest {
 
     /** The Streams settings the application uses for errors: each stream's on-error policy through Ferry's handlers. */
     private static Properties props(ReplicationPlan plan, ReplicationCounters counters) {
+        return props(policies(plan, counters));
+    }
+
+    private static Properties props(ErrorPolicies policies) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ferry-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FerryExceptionHandler.class.getName());
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, FerryExceptionHandler.class.getName());
-        props.put(FerryExceptionHandler.POLICIES, new ErrorPolicies(plan, counters, deadLetter -> {
-            throw new AssertionError("no production errors in these tests");
-        }, java.time.Clock.systemUTC()));
+        props.put(FerryExceptionHandler.POLICIES, policies);
         return props;
+    }
+
+    private static ErrorPolicies policies(ReplicationPlan plan, ReplicationCounters counters) {
+        return new ErrorPolicies(plan, counters, deadLetter -> {
+            throw new AssertionError("no production errors in these tests");
+        }, java.time.Clock.systemUTC());
     }
 
     private static TestInputTopic<byte[], byte[]> input(TopologyTestDriver driver, String topic) {
@@ -206,12 +214,8 @@ class ReplicationTopologyTest {
         ReplicationPlan plan = Plans.plan(Plans.stream("paid", "payments", "east.payments",
                 Map.of("json", Map.of("path", "/status", "equals", "PAID")), ErrorPolicy.FAIL));
         ReplicationCounters counters = new ReplicationCounters(plan);
-        ErrorPolicies policies = new ErrorPolicies(plan, counters, deadLetter -> {
-            throw new AssertionError("no production errors in these tests");
-        }, java.time.Clock.systemUTC());
-        Properties props = props(plan, counters);
-        props.put(FerryExceptionHandler.POLICIES, policies);
-        try (TopologyTestDriver driver = new TopologyTestDriver(ReplicationTopology.build(plan, counters), props)) {
+        ErrorPolicies policies = policies(plan, counters);
+        try (TopologyTestDriver driver = new TopologyTestDriver(ReplicationTopology.build(plan, counters), props(policies))) {
             TestInputTopic<byte[], byte[]> in = input(driver, "payments");
             in.pipeInput(record("p0", bytes("{\"status\":\"PAID\"}")));
             assertThatThrownBy(() -> in.pipeInput(record("p1", bytes("not json"))))
@@ -243,11 +247,7 @@ class ReplicationTopologyTest {
     void aFailedTailReadIsNotTheRecordsFaultSoOnErrorDoesNotSkipIt() {
         ReplicationPlan plan = Plans.plan(Plans.stream("orders", "orders", "east.orders", null, ErrorPolicy.SKIP));
         ReplicationCounters counters = new ReplicationCounters(plan);
-        ErrorPolicies policies = new ErrorPolicies(plan, counters, deadLetter -> {
-            throw new AssertionError("no production errors in these tests");
-        }, java.time.Clock.systemUTC());
-        Properties props = props(plan, counters);
-        props.put(FerryExceptionHandler.POLICIES, policies);
+        ErrorPolicies policies = policies(plan, counters);
         AtomicInteger reads = new AtomicInteger();
         CopiedTail tail = (destination, partition, sourceTopic, sourcePartition) -> {
             if (reads.incrementAndGet() == 1) {
@@ -255,7 +255,7 @@ class ReplicationTopologyTest {
             }
             return -1;
         };
-        try (TopologyTestDriver driver = new TopologyTestDriver(ReplicationTopology.build(plan, counters, tail), props)) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(ReplicationTopology.build(plan, counters, tail), props(policies))) {
             TestInputTopic<byte[], byte[]> in = input(driver, "orders");
             assertThatThrownBy(() -> in.pipeInput(record("k0", bytes("v0"))))
                     .as("the thread fails (and is replaced) instead of skipping").isInstanceOf(org.apache.kafka.streams.errors.StreamsException.class);
