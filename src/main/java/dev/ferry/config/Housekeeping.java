@@ -35,6 +35,7 @@ final class Housekeeping implements SmartLifecycle {
     private final Duration offsetSyncInterval;
     private ScheduledExecutorService executor;
     private String lastProvisioningError;
+    private volatile boolean stopped;
 
     /**
      * @param topicCheck creates and checks destination topics ({@link DestinationTopics#ensure}); a
@@ -76,9 +77,12 @@ final class Housekeeping implements SmartLifecycle {
         }
     }
 
-    /** Skipped while a cluster did not answer its last check: the topic check would only wait out the admin timeout. */
+    /**
+     * Skipped while a cluster did not answer its last check (the topic check would only wait out the admin timeout),
+     * and for good once a topic check has stopped Ferry: nothing is created for a replication that is stopping.
+     */
     private void checkTopicsWhileReachable() {
-        if (monitors.stream().allMatch(m -> m.status().reachable())) {
+        if (!stopped && monitors.stream().allMatch(m -> m.status().reachable())) {
             checkTopics();
         }
     }
@@ -92,6 +96,7 @@ final class Housekeeping implements SmartLifecycle {
             topicCheck.run();
             lastProvisioningError = null;
         } catch (TopicProvisioningException e) {
+            stopped = true;
             stop.accept("a source topic was deleted while Ferry reads it, or a destination topic became unfit: " + e.getMessage());
         } catch (RuntimeException e) {
             // logged once per distinct error; an exception escaping here would cancel all later topic checks
