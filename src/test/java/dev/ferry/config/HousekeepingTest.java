@@ -65,7 +65,7 @@ class HousekeepingTest {
             assertThat(entered.await(30, TimeUnit.SECONDS)).as("topic check ran").isTrue();
             Instant blocked = Instant.now();
             // readiness reads the monitor's last answer: it must stay fresh while the topic check hangs
-            await().atMost(Duration.ofSeconds(10)).until(() -> monitor.status().lastSuccess() != null
+            await().atMost(Duration.ofSeconds(30)).until(() -> monitor.status().lastSuccess() != null
                     && monitor.status().lastSuccess().isAfter(blocked.plusMillis(500)));
         } finally {
             release.countDown();
