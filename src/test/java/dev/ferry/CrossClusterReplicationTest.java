@@ -182,17 +182,19 @@ class CrossClusterReplicationTest {
     }
 
     @Test
-    void refusesToStartWhenADestinationTopicHasFewerPartitionsThanItsSource() {
+    void refusesToStartWhenADestinationTopicHasFewerPartitionsThanItsSourceAndMayNotFollow() {
         clusters.createSourceTopic("narrow", 3);
         clusters.createDestinationTopic("east.narrow", 1);
         assertThatThrownBy(() -> FerryRunner.start(clusters,
                 "ferry.streams[0].name=narrow",
                 "ferry.streams[0].source=narrow",
-                "ferry.streams[0].destination=east.narrow").close())
+                "ferry.streams[0].destination=east.narrow",
+                "ferry.streams[0].follow-partitions=false").close())
                 .rootCause()
                 .hasMessage("Stream 'narrow' (ferry.streams[0]): destination topic 'east.narrow' on 'west' (" + clusters.destinationServers()
                         + ") has 1 partition(s), but source topic 'narrow' on 'east' (" + clusters.sourceServers() + ") has 3. "
-                        + "'partitioning: preserve' needs at least 3: add partitions to 'east.narrow', or set ferry.streams[0].partitioning: key-hash.");
+                        + "'partitioning: preserve' needs at least 3, and ferry.streams[0].follow-partitions is false: add partitions to "
+                        + "'east.narrow', set follow-partitions: true, or set ferry.streams[0].partitioning: key-hash.");
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.yaml.snakeyaml.Yaml;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 
+import dev.ferry.config.ReplicationPlans;
 import dev.ferry.config.FerryProperties;
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.mapping.StreamMapping;
@@ -127,7 +128,7 @@ class HelmChartTest {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-        ReplicationPlan plan = ReplicationPlan.from(Binder.get(environment).bind("ferry", FerryProperties.class).get());
+        ReplicationPlan plan = ReplicationPlans.from(Binder.get(environment).bind("ferry", FerryProperties.class).get());
         assertThat(plan.streams()).extracting(StreamMapping::name).containsExactly("payments-settled", "audit");
         assertThat(plan.stream("audit").namer().destinationFor("audit.x")).isEqualTo("east.audit.x");
     }

@@ -5,24 +5,35 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.CreatePartitionsOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -33,13 +44,18 @@ import dev.ferry.mapping.Partitioning;
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.mapping.SourceSelector;
 import dev.ferry.mapping.StreamMapping;
+import dev.ferry.mapping.TopicProvisioningException;
+import dev.ferry.topology.TaskGuard;
 
 /**
- * Makes sure every destination topic exists before records are sent to it (DESIGN §1: a missing destination topic
- * blocks sends while Streams stays RUNNING). A missing one is created with the source topic's partition count and
- * its retention / compaction settings; an existing one with too few partitions for preserve mode is an error.
+ * Makes every destination topic follow its source topic, at start-up and at every topic check: a missing one is created
+ * with the source topic's partition count and copied settings (a missing destination topic would block every send while
+ * Kafka Streams looks RUNNING); in preserve mode, one whose source gained partitions gains them too; a copied setting changed on the source
+ * is changed on the destination, except where the stream's {@code destination-config} overrides it. A source topic that
+ * was deleted and created again (a new topic id) is refused: its offsets start again at 0, while the destination holds
+ * copies of the old topic, and translation and the duplicate check would mix the two.
  */
-public final class DestinationTopics {
+public final class DestinationTopics implements TaskGuard {
 
     private static final Logger log = LoggerFactory.getLogger(DestinationTopics.class);
 
@@ -53,6 +69,12 @@ public final class DestinationTopics {
     private final ClusterRef sourceCluster;
     private final ClusterRef destinationCluster;
     private final Duration timeout;
+    /** The id of every source topic seen, by name: a different id later means the topic was deleted and created again. */
+    private final Map<String, Uuid> sourceTopicIds = new ConcurrentHashMap<>();
+    /** Per destination topic, the source settings last copied to it: only these are removed when the source drops them. */
+    private final Map<String, Map<String, String>> copiedBefore = new ConcurrentHashMap<>();
+    /** Destination partition counts known to be at least this large (they never shrink). */
+    private final Map<String, Integer> knownPartitions = new ConcurrentHashMap<>();
 
     public DestinationTopics(Admin source, ClusterRef sourceCluster, Admin destination, ClusterRef destinationCluster, Duration timeout) {
         this.source = source;
@@ -68,82 +90,240 @@ public final class DestinationTopics {
     }
 
     /**
-     * Checks and creates the destination topics of every stream.
+     * Checks, creates, grows and updates the destination topics of every stream.
      *
-     * @throws TopicProvisioningException  a named source topic is missing or a destination topic is unfit
+     * @throws TopicProvisioningException  a named source topic is missing, a source topic was re-created, or a destination
+     *                                     topic is unfit and may not follow
      * @throws ClusterUnavailableException a cluster did not answer within the timeout
      */
     public List<Route> ensure(ReplicationPlan plan) {
         Set<String> sourceTopics = get(source.listTopics().names(), sourceCluster, "listing topics");
-        Map<StreamMapping, List<String>> readByStream = new HashMap<>();
-        Set<String> read = new TreeSet<>();
+        Map<String, TopicDescription> sourceDescriptions = describe(source, sourceCluster,
+                sourceTopics.stream().filter(t -> !t.startsWith("__") && !plan.readersOf(t).isEmpty()).collect(Collectors.toSet()));
+        Map<StreamMapping, List<String>> readByStream = new LinkedHashMap<>();
         for (StreamMapping m : plan.streams()) {
-            List<String> topics = sourceTopics.stream().filter(t -> !t.startsWith("__") && m.source().selects(t)).sorted().toList();
+            List<String> topics = sourceDescriptions.keySet().stream().filter(t -> m.source().selects(t)).sorted().toList();
             if (topics.isEmpty() && m.source() instanceof SourceSelector.Topic t) {
                 throw new TopicProvisioningException("Stream '" + m.name() + "' (" + m.sourceProperty() + ") reads topic '" + t.name()
                         + "', which does not exist on source cluster " + sourceCluster + ". Create it there, or correct the topic name.");
             }
             readByStream.put(m, topics);
-            read.addAll(topics);
         }
-        Map<String, TopicDescription> sourceDescriptions = describe(source, sourceCluster, read);
+        checkTopicIds(sourceDescriptions, readByStream);
 
-        Set<String> wanted = new TreeSet<>();
-        readByStream.forEach((m, topics) -> topics.forEach(t -> wanted.add(m.namer().destinationFor(t))));
+        // destination topic -> the source topics copied into it (one, except for a key-hash fan-in)
+        Map<String, Set<String>> sourcesOf = new TreeMap<>();
+        readByStream.forEach((m, topics) -> topics.forEach(t -> sourcesOf.computeIfAbsent(m.namer().destinationFor(t), k -> new TreeSet<>()).add(t)));
+        Set<String> wanted = new TreeSet<>(sourcesOf.keySet());
         plan.streams().stream().filter(m -> m.onError() == ErrorPolicy.DEAD_LETTER).forEach(m -> wanted.add(m.deadLetterTopic()));
         Map<String, TopicDescription> existing = describe(destination, destinationCluster, wanted);
+        Map<String, Map<String, String>> copied = copiedConfigs(sourceDescriptions.keySet());
 
         Map<String, NewTopic> toCreate = new HashMap<>();
         for (StreamMapping m : plan.streams()) {
             if (m.onError() == ErrorPolicy.DEAD_LETTER && !existing.containsKey(m.deadLetterTopic())) {
                 int partitions = readByStream.get(m).stream().mapToInt(t -> partitions(sourceDescriptions.get(t))).max().orElse(1);
-                toCreate.putIfAbsent(m.deadLetterTopic(), new NewTopic(m.deadLetterTopic(), Optional.of(partitions), Optional.empty()));
+                toCreate.putIfAbsent(m.deadLetterTopic(), new NewTopic(m.deadLetterTopic(), Optional.of(partitions), Optional.empty())
+                        .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")));
             }
-        }
-        for (StreamMapping m : plan.streams()) {
             for (String topic : readByStream.get(m)) {
                 String target = m.namer().destinationFor(topic);
                 if (!existing.containsKey(target)) {
-                    toCreate.putIfAbsent(target, new NewTopic(target, Optional.of(partitions(sourceDescriptions.get(topic))), Optional.empty()));
+                    Map<String, String> config = new HashMap<>(wantedConfig(m, sourcesOf.get(target), copied));
+                    // Ferry preserves record timestamps; a destination topic that stamped its own would lose them.
+                    config.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+                    toCreate.putIfAbsent(target, new NewTopic(target, Optional.of(partitions(sourceDescriptions.get(topic))), Optional.empty())
+                            .configs(config));
                 }
             }
         }
-        Set<String> created = create(toCreate, sourceDescriptions, readByStream);
+        Set<String> created = create(toCreate, sourcesOf);
         if (!created.isEmpty()) {
             existing.putAll(describeCreated(created));
         }
 
+        Map<String, Integer> toGrow = new TreeMap<>();
         List<Route> routes = new ArrayList<>();
         for (StreamMapping m : plan.streams()) {
             for (String topic : readByStream.get(m)) {
                 String target = m.namer().destinationFor(topic);
                 int sourcePartitions = partitions(sourceDescriptions.get(topic));
                 int destinationPartitions = partitions(existing.get(target));
+                // key-hash: the destination's partition count is the user's, independent of the source's (growing it would move keys)
                 if (m.partitioning() == Partitioning.PRESERVE && destinationPartitions < sourcePartitions) {
-                    throw new TopicProvisioningException("Stream '" + m.name() + "' (" + m.property() + "): destination topic '" + target
-                            + "' on " + destinationCluster + " has " + destinationPartitions + " partition(s), but source topic '" + topic
-                            + "' on " + sourceCluster + " has " + sourcePartitions + ". 'partitioning: preserve' needs at least "
-                            + sourcePartitions + ": add partitions to '" + target + "', or set " + m.property() + ".partitioning: key-hash.");
+                    if (!m.followPartitions()) {
+                        throw tooFewPartitions(m, topic, sourcePartitions, target, destinationPartitions);
+                    }
+                    toGrow.merge(target, sourcePartitions, Math::max);
                 }
-                routes.add(new Route(m.name(), topic, sourcePartitions, target, destinationPartitions, created.contains(target)));
+                routes.add(new Route(m.name(), topic, sourcePartitions, target, Math.max(destinationPartitions, toGrow.getOrDefault(target, 0)),
+                        created.contains(target)));
             }
         }
+        grow(toGrow, existing, sourcesOf);
+        existing.forEach((topic, description) -> knownPartitions.merge(topic, Math.max(partitions(description), toGrow.getOrDefault(topic, 0)), Math::max));
+        followSettings(plan, readByStream, sourcesOf, copied, created);
         return routes;
     }
 
-    private Set<String> create(Map<String, NewTopic> toCreate, Map<String, TopicDescription> sourceDescriptions,
-                               Map<StreamMapping, List<String>> readByStream) {
+    /**
+     * Makes sure destination partition {@code partition} of the stream's destination for {@code sourceTopic} exists before
+     * a record is sent to it, whichever noticed a new source partition first: this task or the topic check. Also refuses a
+     * source topic whose id changed since Ferry first saw it.
+     */
+    @Override
+    public void requirePartition(StreamMapping stream, String sourceTopic, int partition) {
+        String target = stream.namer().destinationFor(sourceTopic);
+        TopicDescription sourceTopicNow = describe(source, sourceCluster, Set.of(sourceTopic)).get(sourceTopic);
+        if (sourceTopicNow != null) {
+            checkTopicIds(Map.of(sourceTopic, sourceTopicNow), Map.of(stream, List.of(sourceTopic)));
+        }
+        if (partition < knownPartitions.getOrDefault(target, 0)) {
+            return;
+        }
+        TopicDescription destinationTopic = describe(destination, destinationCluster, Set.of(target)).get(target);
+        int destinationPartitions = partitions(destinationTopic);
+        if (partition >= destinationPartitions) {
+            int wanted = Math.max(partitions(sourceTopicNow), partition + 1);
+            if (!stream.followPartitions()) {
+                throw tooFewPartitions(stream, sourceTopic, wanted, target, destinationPartitions);
+            }
+            grow(Map.of(target, wanted), destinationTopic == null ? Map.of() : Map.of(target, destinationTopic), Map.of(target, Set.of(sourceTopic)));
+            destinationPartitions = wanted;
+        }
+        knownPartitions.merge(target, destinationPartitions, Math::max);
+    }
+
+    /**
+     * Copies of source offsets the source partition never reached (its end offset is at or below them) come from an
+     * earlier topic of the same name: one deleted and created again while Ferry was not running.
+     */
+    @Override
+    public void checkCopiedUpTo(StreamMapping stream, String sourceTopic, int partition, long highestCopied) {
+        TopicPartition tp = new TopicPartition(sourceTopic, partition);
+        long end = get(source.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp), sourceCluster,
+                "reading the end offset of " + tp).offset();
+        if (highestCopied >= end) {
+            throw new TopicProvisioningException("Stream '" + stream.name() + "': destination topic '" + stream.namer().destinationFor(sourceTopic)
+                    + "' holds copies of " + tp + " up to offset " + highestCopied + ", but that source partition ends at offset " + end
+                    + ": source topic '" + sourceTopic + "' was deleted and created again (or truncated) since. Its new records are not the "
+                    + "ones copied before. Delete the destination topic (Ferry creates it again and copies the new topic from its start) or "
+                    + "point the stream to a new destination, then start Ferry again.");
+        }
+    }
+
+    private TopicProvisioningException tooFewPartitions(StreamMapping m, String topic, int sourcePartitions, String target, int destinationPartitions) {
+        return new TopicProvisioningException("Stream '" + m.name() + "' (" + m.property() + "): destination topic '" + target
+                + "' on " + destinationCluster + " has " + destinationPartitions + " partition(s), but source topic '" + topic
+                + "' on " + sourceCluster + " has " + sourcePartitions + ". 'partitioning: preserve' needs at least " + sourcePartitions
+                + ", and " + m.property() + ".follow-partitions is false: add partitions to '" + target + "', set follow-partitions: true, "
+                + "or set " + m.property() + ".partitioning: key-hash.");
+    }
+
+    /** Adds partitions to destination topics whose source topics gained some (never removes any: Kafka cannot). */
+    private void grow(Map<String, Integer> toGrow, Map<String, TopicDescription> existing, Map<String, Set<String>> sourcesOf) {
+        if (toGrow.isEmpty()) {
+            return;
+        }
+        Map<String, NewPartitions> increases = new TreeMap<>();
+        toGrow.forEach((topic, count) -> increases.put(topic, NewPartitions.increaseTo(count)));
+        destination.createPartitions(increases, new CreatePartitionsOptions().timeoutMs((int) timeout.toMillis())).values().forEach((topic, future) -> {
+            try {
+                get(future, destinationCluster, "adding partitions to topic '" + topic + "'");
+                log.info("Destination topic '{}' on {} grew from {} to {} partitions, as its source topic {} did", topic, destinationCluster,
+                        partitions(existing.get(topic)), toGrow.get(topic), sourcesOf.getOrDefault(topic, Set.of()));
+            } catch (ClusterUnavailableException e) {
+                // another instance (or a person) grew it first: fine when it now has enough
+                if (!(e.getCause() instanceof InvalidPartitionsException)) {
+                    throw e;
+                }
+            }
+        });
+    }
+
+    /**
+     * Refuses a source topic whose id changed since Ferry first saw it: it was deleted and created again, so its offsets
+     * restarted at 0 while the destination holds copies of the old topic.
+     */
+    private void checkTopicIds(Map<String, TopicDescription> sourceDescriptions, Map<StreamMapping, List<String>> readByStream) {
+        for (TopicDescription d : sourceDescriptions.values()) {
+            Uuid before = sourceTopicIds.putIfAbsent(d.name(), d.topicId());
+            if (before != null && !before.equals(d.topicId())) {
+                List<String> streams = readByStream.entrySet().stream().filter(e -> e.getValue().contains(d.name())).map(e -> e.getKey().name()).toList();
+                String targets = readByStream.entrySet().stream().filter(e -> e.getValue().contains(d.name()))
+                        .map(e -> "'" + e.getKey().namer().destinationFor(d.name()) + "'").distinct().collect(Collectors.joining(", "));
+                throw new TopicProvisioningException("Source topic '" + d.name() + "' on " + sourceCluster + " was deleted and created again "
+                        + "(topic id " + before + " is now " + d.topicId() + "), stream(s) " + streams + ". Its offsets start again at 0, "
+                        + "while destination topic(s) " + targets + " hold copies of the old topic: copying on would mix the two in offset "
+                        + "translation and in the duplicate check after a restart. Delete the destination topic(s) (Ferry creates them again "
+                        + "and copies the new topic from its start) or point the stream to a new destination, then start Ferry again.");
+            }
+        }
+    }
+
+    /** The settings a destination topic should have: the source's copied ones (one source only) under the stream's overrides. */
+    private static Map<String, String> wantedConfig(StreamMapping m, Set<String> sources, Map<String, Map<String, String>> copied) {
+        Map<String, String> config = new HashMap<>();
+        if (sources != null && sources.size() == 1) {
+            config.putAll(copied.getOrDefault(sources.iterator().next(), Map.of()));
+        }
+        config.putAll(m.destinationConfig());
+        return config;
+    }
+
+    /**
+     * Sets on each existing destination topic the settings it should have, and removes a setting that Ferry copied from
+     * the source before and the source no longer sets (the destination's default applies then, as on the source). A
+     * setting made on the destination by hand and never copied is left alone, and so is anything outside the copied
+     * settings and the stream's overrides.
+     */
+    private void followSettings(ReplicationPlan plan, Map<StreamMapping, List<String>> readByStream, Map<String, Set<String>> sourcesOf,
+                                Map<String, Map<String, String>> copied, Set<String> created) {
+        Map<String, StreamMapping> writer = new TreeMap<>();
+        readByStream.forEach((m, topics) -> topics.forEach(t -> writer.putIfAbsent(m.namer().destinationFor(t), m)));
+        Map<String, Map<String, String>> copiedNow = new HashMap<>();
+        writer.keySet().forEach(topic -> {
+            Set<String> sources = sourcesOf.get(topic);
+            copiedNow.put(topic, sources.size() == 1 ? copied.getOrDefault(sources.iterator().next(), Map.of()) : Map.of());
+        });
+        writer.keySet().removeAll(created);
+        if (writer.isEmpty()) {
+            copiedBefore.putAll(copiedNow);
+            return;
+        }
+        List<ConfigResource> resources = writer.keySet().stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<ConfigResource, Config> current = get(destination.describeConfigs(resources).all(), destinationCluster, "reading topic settings");
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+        current.forEach((resource, config) -> {
+            StreamMapping m = writer.get(resource.name());
+            Map<String, String> wanted = wantedConfig(m, sourcesOf.get(resource.name()), copied);
+            List<AlterConfigOp> ops = new ArrayList<>();
+            for (ConfigEntry entry : config.entries()) {
+                String want = wanted.get(entry.name());
+                boolean explicit = entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG;
+                if (want != null && !(explicit && want.equals(entry.value()))) {
+                    ops.add(new AlterConfigOp(new ConfigEntry(entry.name(), want), AlterConfigOp.OpType.SET));
+                } else if (want == null && explicit && entry.value() != null
+                        && entry.value().equals(copiedBefore.getOrDefault(resource.name(), Map.of()).get(entry.name()))) {
+                    ops.add(new AlterConfigOp(new ConfigEntry(entry.name(), null), AlterConfigOp.OpType.DELETE));
+                }
+            }
+            if (!ops.isEmpty()) {
+                changes.put(resource, ops);
+            }
+        });
+        if (!changes.isEmpty()) {
+            get(destination.incrementalAlterConfigs(changes).all(), destinationCluster, "changing topic settings");
+        }
+        copiedBefore.putAll(copiedNow);
+        changes.forEach((resource, ops) -> log.info("Destination topic '{}' on {} follows the settings of source topic {}: {}", resource.name(),
+                destinationCluster, sourcesOf.get(resource.name()), ops.stream().map(op -> op.opType() == AlterConfigOp.OpType.SET
+                        ? op.configEntry().name() + "=" + op.configEntry().value() : op.configEntry().name() + " back to default").toList()));
+    }
+
+    private Set<String> create(Map<String, NewTopic> toCreate, Map<String, Set<String>> sourcesOf) {
         if (toCreate.isEmpty()) {
             return Set.of();
-        }
-        Map<String, String> sourceOf = new HashMap<>();
-        readByStream.forEach((m, topics) -> topics.forEach(t -> sourceOf.putIfAbsent(m.namer().destinationFor(t), t)));
-        Map<String, Map<String, String>> configs = copiedConfigs(new HashSet<>(sourceOf.values()));
-        for (NewTopic topic : toCreate.values()) {
-            Map<String, String> config = new HashMap<>(configs.getOrDefault(sourceOf.get(topic.name()), Map.of()));
-            // Ferry preserves record timestamps; a destination topic that stamped its own would lose them.
-            config.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
-            topic.configs(config);
         }
         Set<String> created = new HashSet<>();
         Map<String, KafkaFuture<Void>> results = destination.createTopics(toCreate.values(),
@@ -152,9 +332,9 @@ public final class DestinationTopics {
             try {
                 get(result.getValue(), destinationCluster, "creating topic '" + result.getKey() + "'");
                 NewTopic topic = toCreate.get(result.getKey());
-                String from = sourceOf.get(topic.name());
+                Set<String> from = sourcesOf.get(topic.name());
                 log.info("Created destination topic '{}' on {} with {} partitions and {}{}", topic.name(), destinationCluster,
-                        topic.numPartitions(), topic.configs(), from == null ? " (dead-letter topic)" : " (copied from source topic '" + from + "')");
+                        topic.numPartitions(), new TreeMap<>(topic.configs()), from == null ? " (dead-letter topic)" : " (copied from source topic " + from + ")");
             } catch (ClusterUnavailableException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -167,6 +347,9 @@ public final class DestinationTopics {
     }
 
     private Map<String, Map<String, String>> copiedConfigs(Collection<String> topics) {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
         List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         Map<ConfigResource, Config> configs = get(source.describeConfigs(resources).all(), sourceCluster, "reading topic settings");
         Map<String, Map<String, String>> result = new HashMap<>();
@@ -229,7 +412,7 @@ public final class DestinationTopics {
     }
 
     private static int partitions(TopicDescription description) {
-        return description.partitions().size();
+        return description == null ? 0 : description.partitions().size();
     }
 
     private <T> T get(KafkaFuture<T> future, ClusterRef cluster, String what) {

@@ -28,11 +28,9 @@ public final class SourceGapLog implements GapReportingConsumer.Listener {
     public void lost(TopicPartition partition, long from, long to) {
         long lost = Math.max(0, to - from);
         List<String> streams = new ArrayList<>();
-        for (StreamMapping m : plan.streams()) {
-            if (m.source().selects(partition.topic())) {
-                counters.forStream(m.name()).recordGap(lost);
-                streams.add(m.name());
-            }
+        for (StreamMapping m : plan.readersOf(partition.topic())) {
+            counters.forStream(m.name()).recordGap(lost);
+            streams.add(m.name());
         }
         log.error("Source {}: offsets {} to {} were deleted (retention) before Ferry copied them: {} record(s) lost on the source for "
                 + "stream(s) {}. Ferry goes on from offset {}; see ferry_source_offset_gaps_total.", partition, from, to - 1, lost, streams, to);

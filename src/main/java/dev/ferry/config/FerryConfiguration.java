@@ -3,23 +3,15 @@ package dev.ferry.config;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
@@ -44,16 +36,23 @@ import dev.ferry.health.OffsetSyncHealthIndicator;
 import dev.ferry.health.ReplicationHealthIndicator;
 import dev.ferry.health.StreamsLivenessIndicator;
 import dev.ferry.mapping.ReplicationPlan;
-import dev.ferry.metrics.AcknowledgementInterceptor;
 import dev.ferry.metrics.ReplicationMetrics;
 import dev.ferry.offsets.DestinationTail;
 import dev.ferry.offsets.GroupFilter;
 import dev.ferry.offsets.GroupOffsetSync;
 import dev.ferry.offsets.OffsetTranslator;
 import dev.ferry.offsets.OffsetsEndpoint;
+import dev.ferry.service.DestinationTopicCheck;
+import dev.ferry.service.FerryStop;
+import dev.ferry.service.FerryStreamsConfig;
+import dev.ferry.service.OffsetSyncCheck;
+import dev.ferry.service.PeriodicCheck;
+import dev.ferry.service.PeriodicChecks;
+import dev.ferry.service.RunningStreams;
+import dev.ferry.service.StreamThreadFailures;
+import dev.ferry.service.TopicCheck;
 import dev.ferry.topology.CountersLog;
 import dev.ferry.topology.ErrorPolicies;
-import dev.ferry.topology.FerryExceptionHandler;
 import dev.ferry.topology.ReplicationCounters;
 import dev.ferry.topology.ReplicationTopology;
 
@@ -65,7 +64,7 @@ public class FerryConfiguration {
 
     @Bean
     ReplicationPlan replicationPlan(FerryProperties properties) {
-        return ReplicationPlan.from(properties);
+        return ReplicationPlans.from(properties);
     }
 
     @Bean
@@ -80,12 +79,12 @@ public class FerryConfiguration {
 
     @Bean(destroyMethod = "close")
     Admin sourceAdmin(KafkaSettings settings, FerryProperties properties) {
-        return admin(settings.source(), "ferry-source-admin", properties.adminTimeout());
+        return Admin.create(KafkaSettings.admin(settings.source(), "ferry-source-admin", properties.adminTimeout()));
     }
 
     @Bean(destroyMethod = "close")
     Admin destinationAdmin(KafkaSettings settings, FerryProperties properties) {
-        return admin(settings.destination(), "ferry-destination-admin", properties.adminTimeout());
+        return Admin.create(KafkaSettings.admin(settings.destination(), "ferry-destination-admin", properties.adminTimeout()));
     }
 
     @Bean
@@ -109,30 +108,29 @@ public class FerryConfiguration {
         return new DeadLetterProducer(settings.destination());
     }
 
+    /** Why Ferry stopped itself; stopping halts Kafka Streams without waiting. */
     @Bean
-    ErrorPolicies errorPolicies(ReplicationPlan plan, ReplicationCounters counters, DeadLetterProducer deadLetterProducer) {
-        return new ErrorPolicies(plan, counters, deadLetterProducer, Clock.systemUTC());
+    FerryStop ferryStop() {
+        return new FerryStop();
+    }
+
+    @Bean
+    ErrorPolicies errorPolicies(ReplicationPlan plan, ReplicationCounters counters, DeadLetterProducer deadLetterProducer, FerryStop stop) {
+        return new ErrorPolicies(plan, counters, deadLetterProducer, Clock.systemUTC(), stop);
     }
 
     @Bean
     StreamsBuilderFactoryBean ferryStreams(KafkaSettings settings, ReplicationPlan plan, ReplicationCounters counters,
-                                           ReplicationMetrics metrics, MeterRegistry registry,
-                                           DestinationTail destinationTail, ErrorPolicies errorPolicies) {
-        Map<String, Object> streams = new HashMap<>(settings.streams());
-        streams.put(StreamsConfig.producerPrefix(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG), AcknowledgementInterceptor.class.getName());
-        streams.put(StreamsConfig.producerPrefix(AcknowledgementInterceptor.METRICS), metrics);
-        streams.put(StreamsConfig.producerPrefix(AcknowledgementInterceptor.SOURCE_TOPIC_HEADER), plan.headers().topic());
-        // each stream's on-error policy, applied through Kafka Streams' own handlers
-        streams.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FerryExceptionHandler.class.getName());
-        streams.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, FerryExceptionHandler.class.getName());
-        streams.put(FerryExceptionHandler.POLICIES, errorPolicies);
-        StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(new KafkaStreamsConfiguration(streams));
+                                           ReplicationMetrics metrics, MeterRegistry registry, DestinationTail destinationTail,
+                                           DestinationTopics destinationTopics, ErrorPolicies errorPolicies, FerryStop stop) {
+        StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(
+                new KafkaStreamsConfiguration(FerryStreamsConfig.build(settings, plan, errorPolicies, metrics)));
         factory.addListener(new KafkaStreamsMicrometerListener(registry));
         factory.setClientSupplier(new CrossClusterClientSupplier(settings.source(), settings.destination(), new SourceGapLog(plan, counters)));
         factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
             @Override
             public void configureBuilder(StreamsBuilder builder) {
-                ReplicationTopology.addTo(builder, plan, counters, destinationTail);
+                ReplicationTopology.addTo(builder, plan, counters, destinationTail, destinationTopics);
             }
 
             @Override
@@ -142,19 +140,15 @@ public class FerryConfiguration {
             }
         });
         factory.setLeaveGroupOnClose(true);
-        factory.setStreamsUncaughtExceptionHandler(exception -> {
-            if (errorPolicies.stopReason() != null) {
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;   // on-error: fail
-            }
-            String stop = FatalCauses.reasonToStop(exception);
-            if (stop != null) {
-                errorPolicies.stop(stop);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            }
-            log.warn("A stream thread failed and is replaced (its tasks restart from the last committed offsets): {}", exception.toString());
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        factory.setStreamsUncaughtExceptionHandler(new StreamThreadFailures(stop));
         return factory;
+    }
+
+    @Bean
+    RunningStreams runningStreams(StreamsBuilderFactoryBean ferryStreams, FerryStop stop) {
+        RunningStreams running = new RunningStreams(ferryStreams::getKafkaStreams);
+        stop.onHalt(running::halt);
+        return running;
     }
 
     @Bean
@@ -173,14 +167,7 @@ public class FerryConfiguration {
     /** Group-less consumers that read destination partitions: offset translation and the tail check after a restart. */
     @Bean
     DestinationReaders destinationReaders(KafkaSettings settings) {
-        Map<String, Object> reader = new HashMap<>(settings.destination());
-        reader.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-offset-translator");
-        reader.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        reader.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        reader.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        reader.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1 << 20);
-        // Each probe seeks; a fetch parked at the log end (default wait 500 ms) would delay the next probe by that much.
-        reader.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+        Map<String, Object> reader = settings.destinationReader();
         return () -> new KafkaConsumer<>(reader, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -207,22 +194,21 @@ public class FerryConfiguration {
         return new OffsetSyncHealthIndicator(groupOffsetSync, Clock.systemUTC());
     }
 
+    /** All periodic work, on one scheduler: cluster checks (readiness), topic checks, offset sync, the counters line. */
     @Bean
-    Housekeeping housekeeping(FerryProperties properties, List<ClusterMonitor> clusterMonitors, DestinationTopics destinationTopics,
-                              ReplicationPlan plan, ReplicationCounters counters, GroupOffsetSync groupOffsetSync, ReplicationMetrics metrics,
-                              ErrorPolicies errorPolicies, StreamsBuilderFactoryBean ferryStreams) {
-        Runnable syncRound = () -> {
-            groupOffsetSync.syncAll();
-            metrics.syncRoundFinished(groupOffsetSync.lastSynced());
-        };
-        return new Housekeeping(clusterMonitors, () -> destinationTopics.ensure(plan), new CountersLog(counters),
-                properties.health().checkInterval(), properties.logInterval(),
-                properties.offsetSync().enabled() ? syncRound : null, properties.offsetSync().interval(), reason -> {
-                    KafkaStreams streams = ferryStreams.getKafkaStreams();
-                    if (errorPolicies.stop(reason) && streams != null) {
-                        streams.close(Duration.ZERO);   // asynchronously; liveness reports the reason
-                    }
-                });
+    PeriodicChecks periodicChecks(FerryProperties properties, List<ClusterMonitor> clusterMonitors, DestinationTopics destinationTopics,
+                                  ReplicationPlan plan, ReplicationCounters counters, GroupOffsetSync groupOffsetSync,
+                                  ReplicationMetrics metrics, FerryStop stop) {
+        Duration interval = properties.health().checkInterval();
+        List<PeriodicCheck> checks = new ArrayList<>();
+        checks.add(PeriodicCheck.always("Cluster check", Duration.ZERO, interval, false, () -> clusterMonitors.forEach(ClusterMonitor::check)));
+        checks.add(new TopicCheck(destinationTopics, plan, interval));
+        CountersLog countersLog = new CountersLog(counters);
+        checks.add(PeriodicCheck.always("Stream counters", properties.logInterval(), properties.logInterval(), true, countersLog::logNow));
+        if (properties.offsetSync().enabled()) {
+            checks.add(new OffsetSyncCheck(groupOffsetSync, metrics, properties.offsetSync().interval()));
+        }
+        return new PeriodicChecks(checks, () -> clusterMonitors.stream().allMatch(m -> m.status().reachable()), stop);
     }
 
     private static List<Pattern> patterns(List<String> regexes, String property) {
@@ -234,51 +220,20 @@ public class FerryConfiguration {
     }
 
     @Bean
-    ReplicationHealthIndicator replicationHealthIndicator(FerryProperties properties, StreamsBuilderFactoryBean ferryStreams,
+    ReplicationHealthIndicator replicationHealthIndicator(FerryProperties properties, RunningStreams streams,
                                                           List<ClusterMonitor> clusterMonitors, ReplicationPlan plan, ReplicationCounters counters,
-                                                          ReplicationMetrics metrics, ErrorPolicies errorPolicies) {
+                                                          ReplicationMetrics metrics, FerryStop stop) {
         // Three missed checks in a row before readiness drops for staleness; a failed check drops it at once.
         Duration maxAge = properties.health().checkInterval().multipliedBy(3).plus(properties.health().checkTimeout());
         ReplicationHealthIndicator.Limits limits = new ReplicationHealthIndicator.Limits(properties.health().maxLag(),
-                properties.health().maxLatency(), () -> consumerLag(ferryStreams), metrics::lastLatencyMillis);
-        return new ReplicationHealthIndicator(state(ferryStreams), clusterMonitors, plan, counters, maxAge, limits, Clock.systemUTC(),
-                errorPolicies::stopReason);
+                properties.health().maxLatency(), streams::largestConsumerLag, metrics::lastLatencyMillis);
+        return new ReplicationHealthIndicator(streams::state, clusterMonitors, plan, counters, maxAge, limits, Clock.systemUTC(),
+                stop::reason);
     }
 
     @Bean
-    StreamsLivenessIndicator streamsHealthIndicator(StreamsBuilderFactoryBean ferryStreams, ErrorPolicies errorPolicies) {
-        return new StreamsLivenessIndicator(state(ferryStreams), errorPolicies::stopReason);
-    }
-
-    /** The largest consumer lag of any source partition, from the Streams consumers' own metrics; -1 if unknown. */
-    private static long consumerLag(StreamsBuilderFactoryBean factory) {
-        KafkaStreams streams = factory.getKafkaStreams();
-        if (streams == null) {
-            return -1;
-        }
-        double max = -1;
-        for (Metric metric : streams.metrics().values()) {
-            if (metric.metricName().name().equals("records-lag-max") && metric.metricName().group().equals("consumer-fetch-manager-metrics")
-                    && metric.metricValue() instanceof Double value && !value.isNaN()) {
-                max = Math.max(max, value);
-            }
-        }
-        return (long) max;
-    }
-
-    private static Supplier<KafkaStreams.State> state(StreamsBuilderFactoryBean factory) {
-        return () -> {
-            KafkaStreams streams = factory.getKafkaStreams();
-            return streams == null ? null : streams.state();
-        };
-    }
-
-    private static Admin admin(Map<String, Object> cluster, String clientId, Duration timeout) {
-        Map<String, Object> config = new HashMap<>(cluster);
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
-        config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 10_000));
-        return Admin.create(config);
+    StreamsLivenessIndicator streamsHealthIndicator(RunningStreams streams, FerryStop stop) {
+        return new StreamsLivenessIndicator(streams::state, stop::reason);
     }
 
     private static ClusterRef source(FerryProperties p) {

@@ -4,7 +4,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 
 import dev.ferry.cluster.ClusterUnavailableException;
-import dev.ferry.cluster.TopicProvisioningException;
+import dev.ferry.mapping.TopicProvisioningException;
 
 /** Turns Ferry's startup failures into Boot's short "what went wrong / what to do" report instead of a stack trace. */
 class FerryFailureAnalyzer implements FailureAnalyzer {

@@ -1,10 +1,12 @@
 package dev.ferry.config;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -73,7 +75,33 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
         // No silent reset inside the consumer: an out-of-range position surfaces (and is reported as records lost on the
         // source), then Kafka Streams applies the topology's reset policy, earliest.
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "none");
+        // Only committed source records are copied: the destination producer is not transactional, so a copy of a record
+        // from an aborted (or still open) transaction would look real to every consumer there. Kafka Streams reads
+        // uncommitted data under at_least_once unless told otherwise.
+        d.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         return d;
+    }
+
+    /** An admin client's settings for one cluster: answers within {@code timeout}, each request within at most 10 s. */
+    public static Map<String, Object> admin(Map<String, Object> cluster, String clientId, Duration timeout) {
+        Map<String, Object> config = new HashMap<>(cluster);
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        config.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 10_000));
+        return config;
+    }
+
+    /** A group-less consumer of destination partitions (offset translation, the tail read at task start). */
+    public Map<String, Object> destinationReader() {
+        Map<String, Object> reader = new HashMap<>(destination);
+        reader.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-offset-translator");
+        reader.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        reader.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        reader.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        reader.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1 << 20);
+        // Each probe seeks; a fetch parked at the log end (default wait 500 ms) would delay the next probe by that much.
+        reader.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+        return reader;
     }
 
     static String applicationId(FerryProperties p) {

@@ -15,6 +15,10 @@ import dev.ferry.mapping.Partitioning;
  * of {@code destination} / {@code rename} is set; {@code ReplicationPlan} checks that and builds the domain model.
  * The filter is kept as the bound tree because filters nest, which typed binding cannot express; {@code FilterParser}
  * reads it.
+ *
+ * @param followPartitions  whether the destination topic gains partitions when the source topic does (default true)
+ * @param destinationConfig destination topic settings that win over the ones copied from the source (e.g. a longer
+ *                          {@code retention.ms} at the disaster-recovery site)
  */
 public record StreamProperties(
         @NotNull @Pattern(regexp = "[a-z0-9-]+", message = "must match [a-z0-9-]+ (it prefixes processor names and metric tags)") String name,
@@ -25,5 +29,11 @@ public record StreamProperties(
         Map<String, Object> filter,
         @DefaultValue("preserve") Partitioning partitioning,
         @DefaultValue("fail") ErrorPolicy onError,
-        String deadLetterTopic) {
+        String deadLetterTopic,
+        @DefaultValue("true") boolean followPartitions,
+        @DefaultValue Map<String, String> destinationConfig) {
+
+    public StreamProperties {
+        destinationConfig = (destinationConfig != null) ? Map.copyOf(destinationConfig) : Map.of();
+    }
 }

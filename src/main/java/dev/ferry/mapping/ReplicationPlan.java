@@ -1,22 +1,13 @@
 package dev.ferry.mapping;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-
-import dev.ferry.config.FerryProperties;
-import dev.ferry.config.StreamProperties;
-import dev.ferry.filter.FilterParser;
-import dev.ferry.filter.RecordFilter;
 import dev.ferry.headers.SourceHeaders;
 
 /**
- * The validated replication model built once from {@code ferry.*}: which streams exist and what they do. Every
- * cross-field rule lives here and fails with the property path and what to change.
+ * The validated replication model (built once from {@code ferry.*} by {@code config.ReplicationPlans}): which streams
+ * exist, what they do, and which stream reads or writes a topic.
  */
 public record ReplicationPlan(String sourceAlias, String destinationAlias, SourceHeaders headers, List<StreamMapping> streams) {
 
@@ -24,114 +15,14 @@ public record ReplicationPlan(String sourceAlias, String destinationAlias, Sourc
         streams = List.copyOf(streams);
     }
 
-    public static ReplicationPlan from(FerryProperties properties) {
-        String sourceAlias = properties.source().alias();
-        String destinationAlias = properties.destination().alias();
-        if (sourceAlias.equals(destinationAlias)) {
-            throw new InvalidConfigurationPropertyValueException("ferry.destination.alias", destinationAlias,
-                    "The destination alias must differ from ferry.source.alias: aliases mark where a record came from, "
-                            + "and a record whose origin is the destination is never copied (loop prevention).");
-        }
-        List<StreamMapping> streams = new ArrayList<>();
-        Map<String, String> names = new HashMap<>();
-        for (int i = 0; i < properties.streams().size(); i++) {
-            String property = "ferry.streams[" + i + "]";
-            StreamProperties stream = properties.streams().get(i);
-            String previous = names.putIfAbsent(stream.name(), property);
-            if (previous != null) {
-                throw new InvalidConfigurationPropertyValueException(property + ".name", stream.name(),
-                        "Stream names must be unique, and '" + stream.name() + "' is already the name of " + previous + ". Rename one of them.");
-            }
-            streams.add(mapping(stream, property, sourceAlias, destinationAlias));
-        }
-        checkSharedTopics(streams);
-        return new ReplicationPlan(sourceAlias, destinationAlias, new SourceHeaders(properties.headerPrefix()), streams);
+    /** The streams that read {@code sourceTopic}, in configuration order. */
+    public List<StreamMapping> readersOf(String sourceTopic) {
+        return streams.stream().filter(m -> m.source().selects(sourceTopic)).toList();
     }
 
-    private static StreamMapping mapping(StreamProperties stream, String property, String sourceAlias, String destinationAlias) {
-        SourceSelector source = source(stream, property);
-        TopicNamer namer = namer(stream, property, sourceAlias, destinationAlias);
-        if (source instanceof SourceSelector.TopicPattern && namer.isFixed() && stream.partitioning() == Partitioning.PRESERVE) {
-            throw new InvalidConfigurationPropertyValueException(property + ".destination", stream.destination(),
-                    "A source-pattern copied into one destination topic mixes the partitions of several source topics, which "
-                            + "breaks preserve partitioning and exact offset translation. Use 'rename: \"${source.alias}.${topic}\"' "
-                            + "for one destination per source topic, or set 'partitioning: key-hash'.");
-        }
-        RecordFilter filter = FilterParser.parse(stream.filter(), property + ".filter");
-        String deadLetterTopic = hasText(stream.deadLetterTopic()) ? stream.deadLetterTopic() : stream.name() + ".dlq";
-        try {
-            TopicNamer.fixed(deadLetterTopic);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationPropertyValueException(property + ".dead-letter-topic", deadLetterTopic, e.getMessage() + ".");
-        }
-        return new StreamMapping(stream.name(), property, source, filter, namer, stream.partitioning(), stream.onError(), deadLetterTopic);
-    }
-
-    private static SourceSelector source(StreamProperties stream, String property) {
-        boolean topic = hasText(stream.source());
-        boolean pattern = hasText(stream.sourcePattern());
-        if (topic == pattern) {
-            throw new InvalidConfigurationPropertyValueException(property + ".source", topic ? stream.source() : null,
-                    "Set exactly one of 'source' (one topic) and 'source-pattern' (a regular expression over topic names)"
-                            + (topic ? "; both are set." : "; neither is set."));
-        }
-        if (topic) {
-            try {
-                TopicNamer.fixed(stream.source());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationPropertyValueException(property + ".source", stream.source(), e.getMessage() + ".");
-            }
-            return new SourceSelector.Topic(stream.source());
-        }
-        Pattern regex = FilterParser.regex(stream.sourcePattern(), property + ".source-pattern");
-        return new SourceSelector.TopicPattern(regex);
-    }
-
-    private static TopicNamer namer(StreamProperties stream, String property, String sourceAlias, String destinationAlias) {
-        boolean fixed = hasText(stream.destination());
-        boolean template = hasText(stream.rename());
-        if (fixed == template) {
-            throw new InvalidConfigurationPropertyValueException(property + ".destination", fixed ? stream.destination() : null,
-                    "Set exactly one of 'destination' (a topic name) and 'rename' (a template such as \"${source.alias}.${topic}\")"
-                            + (fixed ? "; both are set." : "; neither is set."));
-        }
-        try {
-            return fixed ? TopicNamer.fixed(stream.destination()) : TopicNamer.template(stream.rename(), sourceAlias, destinationAlias);
-        } catch (IllegalArgumentException e) {
-            String name = property + (fixed ? ".destination" : ".rename");
-            throw new InvalidConfigurationPropertyValueException(name, fixed ? stream.destination() : stream.rename(), "Invalid: " + e.getMessage() + ".");
-        }
-    }
-
-    /**
-     * Two streams may read the same topic (each with its own filter), but two streams must not write the same destination
-     * topic from the same source topic (every record would arrive twice), and a named topic must not also match a pattern
-     * (Kafka Streams subscribes a topic once).
-     */
-    private static void checkSharedTopics(List<StreamMapping> streams) {
-        Map<String, StreamMapping> writers = new HashMap<>();
-        for (StreamMapping m : streams) {
-            if (m.source() instanceof SourceSelector.Topic topic) {
-                String route = topic.name() + " -> " + m.namer().destinationFor(topic.name());
-                StreamMapping other = writers.putIfAbsent(route, m);
-                if (other != null) {
-                    throw new InvalidConfigurationPropertyValueException(m.property() + ".destination", m.namer().template(),
-                            "Both " + other.property() + " ('" + other.name() + "') and this stream copy '" + route
-                                    + "': every record would arrive twice. Merge their filters with 'any:' into one stream.");
-                }
-                for (StreamMapping p : streams) {
-                    if (p.source() instanceof SourceSelector.TopicPattern pattern && pattern.selects(topic.name())) {
-                        throw new InvalidConfigurationPropertyValueException(p.property() + ".source-pattern", pattern.pattern().pattern(),
-                                "It also matches topic '" + topic.name() + "', which " + m.property() + " ('" + m.name()
-                                        + "') reads by name; Kafka Streams subscribes a topic once. Narrow the pattern, e.g. with a negative lookahead.");
-                    }
-                }
-            }
-        }
-    }
-
-    private static boolean hasText(String s) {
-        return s != null && !s.isBlank();
+    /** The stream that copies {@code sourceTopic} into {@code destinationTopic}, if one does. */
+    public Optional<StreamMapping> writerOf(String sourceTopic, String destinationTopic) {
+        return streams.stream().filter(m -> m.writes(sourceTopic, destinationTopic)).findFirst();
     }
 
     public StreamMapping stream(String name) {

@@ -1,5 +1,7 @@
 package dev.ferry.mapping;
 
+import java.util.Map;
+
 import dev.ferry.filter.RecordFilter;
 
 /**
@@ -7,10 +9,22 @@ import dev.ferry.filter.RecordFilter;
  *
  * @param property        the property path of this stream in the configuration ({@code ferry.streams[2]}), for messages
  * @param onError         what happens to a record that cannot be copied
- * @param deadLetterTopic where {@link ErrorPolicy#DEAD_LETTER} writes such records (on the destination cluster)
+ * @param deadLetterTopic   where {@link ErrorPolicy#DEAD_LETTER} writes such records (on the destination cluster)
+ * @param followPartitions  whether the destination topic gains partitions when the source topic does
+ * @param destinationConfig destination topic settings that win over those copied from the source
  */
 public record StreamMapping(String name, String property, SourceSelector source, RecordFilter filter, TopicNamer namer,
-                            Partitioning partitioning, ErrorPolicy onError, String deadLetterTopic) {
+                            Partitioning partitioning, ErrorPolicy onError, String deadLetterTopic, boolean followPartitions,
+                            Map<String, String> destinationConfig) {
+
+    public StreamMapping {
+        destinationConfig = Map.copyOf(destinationConfig);
+    }
+
+    /** Whether this stream copies {@code sourceTopic} into {@code destinationTopic}. */
+    public boolean writes(String sourceTopic, String destinationTopic) {
+        return source.selects(sourceTopic) && namer.destinationFor(sourceTopic).equals(destinationTopic);
+    }
 
     public String sourceProperty() {
         return property + (source instanceof SourceSelector.Topic ? ".source" : ".source-pattern");

@@ -89,12 +89,7 @@ public final class ReplicationMetrics {
     /** Remembers which stream writes a destination topic (called when its first copy is sent). */
     void learnStream(String destinationTopic, String sourceTopic) {
         if (sourceTopic != null) {
-            for (StreamMapping m : plan.streams()) {
-                if (m.source().selects(sourceTopic) && m.namer().destinationFor(sourceTopic).equals(destinationTopic)) {
-                    streamByDestination.put(destinationTopic, m.name());
-                    return;
-                }
-            }
+            plan.writerOf(sourceTopic, destinationTopic).ifPresent(m -> streamByDestination.put(destinationTopic, m.name()));
         }
     }
 

@@ -116,10 +116,7 @@ public final class GroupOffsetSync {
             for (Map.Entry<TopicPartition, OffsetAndMetadata> e : sorted) {
                 TopicPartition tp = e.getKey();
                 long offset = e.getValue().offset();
-                for (StreamMapping m : plan.streams()) {
-                    if (!m.source().selects(tp.topic())) {
-                        continue;
-                    }
+                for (StreamMapping m : plan.readersOf(tp.topic())) {
                     String target = m.namer().destinationFor(tp.topic());
                     if (m.partitioning() == Partitioning.PRESERVE) {
                         TopicPartition dtp = new TopicPartition(target, tp.partition());

@@ -12,6 +12,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.ferry.mapping.TopicProvisioningException;
 import dev.ferry.filter.RecordFilter;
 import dev.ferry.filter.RecordView;
 import dev.ferry.headers.SourceHeaders;
@@ -37,21 +38,28 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
     private final StreamMapping mapping;
     private final RecordFilter filter;
     private final CopiedTail tail;
+    private final TaskGuard guard;
+    private final boolean preserve;
     private final SourceHeaders names;
     private final byte[] sourceAlias;
     private final byte[] destinationAlias;
     private final StreamCounters counters;
     private final RecordView view = new RecordView();
-    private final Map<String, Long> copiedUpTo = new HashMap<>();
+    private final Map<String, Progress> progress = new HashMap<>();
     private final Map<String, byte[]> topicBytes = new HashMap<>();
     private FixedKeyProcessorContext<byte[], Routed> context;
 
-    /** @param tail where earlier copies end; {@link CopiedTail#NONE} to copy everything that is read */
+    /**
+     * @param tail       where earlier copies end; {@link CopiedTail#NONE} to copy everything that is read
+     * @param guard      checks the destination partition and the tail at the first record of a source partition
+     */
     CopyProcessor(StreamMapping mapping, SourceHeaders names, String sourceAlias, String destinationAlias, CopiedTail tail,
-                  StreamCounters counters) {
+                  TaskGuard guard, StreamCounters counters) {
         this.mapping = mapping;
         this.filter = mapping.filter();
-        this.tail = mapping.partitioning() == Partitioning.PRESERVE ? tail : CopiedTail.NONE;
+        this.preserve = mapping.partitioning() == Partitioning.PRESERVE;
+        this.tail = tail;
+        this.guard = guard;
         this.names = names;
         this.sourceAlias = SourceHeaders.encode(sourceAlias);
         this.destinationAlias = SourceHeaders.encode(destinationAlias);
@@ -61,6 +69,9 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
     @Override
     public void init(FixedKeyProcessorContext<byte[], Routed> context) {
         this.context = context;
+        // Kafka Streams may init the same instance again when it revives a task from its last committed offsets: what was
+        // learned before no longer holds (records copied since then are in the tail now).
+        progress.clear();
     }
 
     @Override
@@ -68,7 +79,7 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
         // Always present for records that come from a source topic, which is the only way records reach this node.
         RecordMetadata source = context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("record without source metadata reached a copy processor"));
-        if (tail != CopiedTail.NONE && alreadyCopied(source)) {
+        if (preserve && alreadyCopied(source)) {
             counters.recordDuplicateSkipped();
             return;
         }
@@ -90,18 +101,43 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
         context.forward(record.withValue(new Routed(record.value(), source.partition())));
     }
 
-    /** Whether this record was copied before (by an instance that crashed before committing its source offset). */
+    /**
+     * Whether this record was copied before (by an instance that crashed before committing its source offset). At the first
+     * record of a source partition in this task, it asks the destination once (see {@link TaskGuard}): the partition must
+     * exist, and its tail says how far earlier copies go. A source partition whose offsets go back within a task was
+     * deleted and created again (or truncated): its records are not the ones copied before, so nothing is skipped and
+     * Ferry stops rather than mix the two.
+     */
     private boolean alreadyCopied(RecordMetadata source) {
-        Long upTo = copiedUpTo.get(source.topic());
-        if (upTo == null) {
-            // first record of this source partition in this task: look at the destination once
-            upTo = tail.highestCopied(mapping.namer().destinationFor(source.topic()), source.partition(), source.topic(), source.partition());
-            copiedUpTo.put(source.topic(), upTo);
+        Progress progress = this.progress.get(source.topic());
+        if (progress == null) {
+            guard.requirePartition(mapping, source.topic(), source.partition());
+            long upTo = tail.highestCopied(mapping.namer().destinationFor(source.topic()), source.partition(), source.topic(), source.partition());
             if (upTo >= source.offset()) {
+                guard.checkCopiedUpTo(mapping, source.topic(), source.partition(), upTo);
                 log.info("Stream {}: {}-{} was copied up to offset {} before; re-read records up to it are skipped", mapping.name(),
                         source.topic(), source.partition(), upTo);
             }
+            progress = new Progress(upTo);
+            this.progress.put(source.topic(), progress);
+        } else if (source.offset() < progress.last) {
+            throw new TopicProvisioningException("Stream '" + mapping.name() + "': source partition " + source.topic() + "-" + source.partition()
+                    + " went back from offset " + progress.last + " to " + source.offset() + " while Ferry read it: the topic was deleted and "
+                    + "created again (or truncated). Its new records are not the ones copied before. Delete the destination topic '"
+                    + mapping.namer().destinationFor(source.topic()) + "' (Ferry creates it again) or point the stream to a new destination, "
+                    + "then start Ferry again.");
         }
-        return source.offset() <= upTo;
+        progress.last = source.offset();
+        return source.offset() <= progress.copiedUpTo;
+    }
+
+    /** Per source partition of this task: the highest source offset copied before it started, and the last offset read. */
+    private static final class Progress {
+        final long copiedUpTo;
+        long last = -1;
+
+        Progress(long copiedUpTo) {
+            this.copiedUpTo = copiedUpTo;
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -61,10 +62,12 @@ public final class ErrorPolicies {
     private final Map<String, StreamMapping> byNode = new HashMap<>();
     private final Map<String, Instant> lastSkipLog = new ConcurrentHashMap<>();
     private final Map<String, Long> skippedSinceLog = new ConcurrentHashMap<>();
-    private volatile String stopReason;
+    private final Consumer<String> stop;
 
-    public ErrorPolicies(ReplicationPlan plan, ReplicationCounters counters, DeadLetterWriter deadLetters, Clock clock) {
+    /** @param stop stops Ferry with a reason (after which Kafka Streams shuts down, as this tells it to fail) */
+    public ErrorPolicies(ReplicationPlan plan, ReplicationCounters counters, DeadLetterWriter deadLetters, Clock clock, Consumer<String> stop) {
         this.plan = plan;
+        this.stop = stop;
         this.counters = counters;
         this.deadLetters = deadLetters;
         this.clock = clock;
@@ -73,25 +76,6 @@ public final class ErrorPolicies {
                 byNode.put(m.name() + suffix, m);
             }
         }
-    }
-
-    /** Why Ferry stopped (a record of an {@code on-error: fail} stream, a deleted source topic), or null. */
-    public String stopReason() {
-        return stopReason;
-    }
-
-    /**
-     * Records and logs why Ferry stops for something other than a record (shown by health).
-     *
-     * @return false when Ferry was already stopping for an earlier reason, which is kept
-     */
-    public synchronized boolean stop(String reason) {
-        if (stopReason != null) {
-            return false;
-        }
-        stopReason = reason;
-        log.error("Ferry stops: {}", reason);
-        return true;
     }
 
     /** The record that could not be copied: where it came from, its original bytes and headers. */
@@ -135,8 +119,7 @@ public final class ErrorPolicies {
                 record.value(), record.headers());
         StreamMapping stream = byNode.get(context.processorNodeId());
         if (stream == null || !stream.source().selects(failed.topic())) {
-            stream = plan.streams().stream().filter(m -> m.source().selects(failed.topic())
-                    && m.namer().destinationFor(failed.topic()).equals(record.topic())).findFirst().orElse(stream);
+            stream = plan.writerOf(failed.topic(), record.topic()).orElse(stream);
         }
         FailureReason reason = exception instanceof RecordTooLargeException ? FailureReason.TOO_LARGE : FailureReason.SEND_FAILED;
         Decision decision = decide(stream, reason, failed, exception);
@@ -148,9 +131,8 @@ public final class ErrorPolicies {
                     deadLetters.send(deadLetter);
                 }
             } catch (RuntimeException e) {
-                stopReason = "stream " + stream.name() + " cannot write " + failed.where() + " to its dead-letter topic: " + e.getMessage();
-                log.error("Stream {}: cannot write {} to dead-letter topic {}: {}. Ferry stops so that nothing is lost.", stream.name(),
-                        failed.where(), stream.deadLetterTopic(), e.getMessage());
+                stop.accept("stream " + stream.name() + " cannot write " + failed.where() + " to its dead-letter topic "
+                        + stream.deadLetterTopic() + ": " + e.getMessage() + ". Ferry stops so that nothing is lost.");
                 return new Decision.Fail();
             }
             return new Decision.Resume(List.of());
@@ -161,8 +143,7 @@ public final class ErrorPolicies {
     private Decision decide(StreamMapping stream, FailureReason reason, Failed failed, Exception exception) {
         String where = failed.where();
         if (stream == null) {
-            stopReason = "cannot copy " + where + ": " + exception;
-            log.error("Cannot copy {} (no stream owns it): {}. Ferry stops.", where, exception.toString());
+            stop.accept("cannot copy " + where + " (no stream owns it): " + exception);
             return new Decision.Fail();
         }
         counters.forStream(stream.name()).recordFailed(reason);
@@ -176,10 +157,9 @@ public final class ErrorPolicies {
                 return new Decision.Resume(List.of(deadLetter(stream, reason, failed, exception)));
             }
             default -> {
-                stopReason = "stream " + stream.name() + " cannot copy " + where + " (" + reason.tag() + "): " + exception.getMessage();
-                log.error("Stream {}: cannot copy {} ({}: {}). on-error is fail, so Ferry stops here: nothing is skipped and the source offset "
-                                + "stays uncommitted. Fix the record or the destination, or set {}.on-error to skip or dead-letter.",
-                        stream.name(), where, reason.tag(), exception.getMessage(), stream.property());
+                stop.accept("stream " + stream.name() + " cannot copy " + where + " (" + reason.tag() + "): " + exception.getMessage()
+                        + ". on-error is fail, so Ferry stops here: nothing is skipped and the source offset stays uncommitted. Fix the record "
+                        + "or the destination, or set " + stream.property() + ".on-error to skip or dead-letter.");
                 return new Decision.Fail();
             }
         }

@@ -37,19 +37,23 @@ public final class ReplicationTopology {
     }
 
     public static Topology build(ReplicationPlan plan, ReplicationCounters counters) {
-        return build(plan, counters, CopiedTail.NONE);
+        return build(plan, counters, CopiedTail.NONE, TaskGuard.NONE);
     }
 
-    public static Topology build(ReplicationPlan plan, ReplicationCounters counters, CopiedTail tail) {
+    public static Topology build(ReplicationPlan plan, ReplicationCounters counters, CopiedTail tail, TaskGuard guard) {
         StreamsBuilder builder = new StreamsBuilder();
-        addTo(builder, plan, counters, tail);
+        addTo(builder, plan, counters, tail, guard);
         Topology topology = builder.build();
         verifyStateless(topology.describe());
         return topology;
     }
 
-    /** @param tail where earlier copies end, so that a restarted task skips what it re-reads (preserve mode) */
-    public static void addTo(StreamsBuilder builder, ReplicationPlan plan, ReplicationCounters counters, CopiedTail tail) {
+    /**
+     * @param tail       where earlier copies end, so that a restarted task skips what it re-reads (preserve mode)
+     * @param guard      what a task checks at the first record of each source partition (preserve mode)
+     */
+    public static void addTo(StreamsBuilder builder, ReplicationPlan plan, ReplicationCounters counters, CopiedTail tail,
+                             TaskGuard guard) {
         Map<String, List<StreamMapping>> bySource = new LinkedHashMap<>();
         for (StreamMapping m : plan.streams()) {
             bySource.computeIfAbsent(m.source().describe(), k -> new ArrayList<>()).add(m);
@@ -59,7 +63,7 @@ public final class ReplicationTopology {
             for (StreamMapping m : readers) {
                 StreamCounters c = counters.forStream(m.name());
                 KStream<byte[], Routed> stamped = source.processValues(
-                        () -> new CopyProcessor(m, plan.headers(), plan.sourceAlias(), plan.destinationAlias(), tail, c),
+                        () -> new CopyProcessor(m, plan.headers(), plan.sourceAlias(), plan.destinationAlias(), tail, guard, c),
                         Named.as(m.name() + "-copy"));
                 if (m.namer().isFixed()) {
                     stamped.to(m.namer().template(), produced(m));

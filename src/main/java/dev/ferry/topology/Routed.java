@@ -28,7 +28,11 @@ record Routed(byte[] value, int sourcePartition) {
         }
     };
 
-    /** Destination partition = source partition. */
+    /**
+     * Destination partition = source partition. {@code numPartitions} is the producer's cached view, which lags behind a
+     * destination topic that just grew; the copy processor made sure the partition exists before the first record of its
+     * source partition, and the producer refreshes its metadata for a partition it does not know yet.
+     */
     static final class PreservePartitioner implements StreamPartitioner<byte[], Routed> {
 
         private volatile Optional<Set<Integer>>[] cache = newCache(64);
@@ -36,11 +40,6 @@ record Routed(byte[] value, int sourcePartition) {
         @Override
         public Optional<Set<Integer>> partitions(String topic, byte[] key, Routed value, int numPartitions) {
             int partition = value.sourcePartition();
-            if (partition >= numPartitions) {
-                throw new IllegalStateException("Destination topic " + topic + " has " + numPartitions
-                        + " partitions but the record comes from source partition " + partition
-                        + "; preserve partitioning needs at least as many destination partitions as source partitions");
-            }
             Optional<Set<Integer>>[] c = cache;
             if (partition >= c.length) {
                 c = newCache(Math.max(partition + 1, c.length * 2));

@@ -92,11 +92,14 @@ class ConfigurationErrorsTest {
             assertThat(plan.stream("orders-eu").filter().describe()).isEqualTo("header region = 'eu'");
             assertThat(plan.stream("payments-settled").filter().describe()).isEqualTo("(json /status in [PAID, SHIPPED] AND json /amount >= 100)");
             assertThat(plan.stream("audit").namer().destinationFor("audit.logins")).isEqualTo("east.audit.logins");
+            assertThat(plan.stream("audit").destinationConfig()).containsExactly(java.util.Map.entry("retention.ms", "1209600000"));
+            assertThat(plan.stream("audit").followPartitions()).isTrue();
             assertThat(context.getBean(KafkaSettings.class).streams()).containsEntry("application.id", "ferry-east-to-west")
                     .containsEntry("max.task.idle.ms", -1L)          // tuned defaults (issue 6) reach Kafka Streams
                     .containsEntry("num.stream.threads", 2)
                     .containsEntry("producer.buffer.memory", 16L << 20).containsEntry("consumer.fetch.max.bytes", 4 << 20)
                     .containsEntry("consumer.metadata.max.age.ms", 30_000)
+                    .containsEntry("consumer.isolation.level", "read_committed")   // only committed transactions are copied
                     .doesNotContainKey("consumer.max.partition.fetch.bytes");
         });
     }
@@ -227,7 +230,14 @@ class ConfigurationErrorsTest {
                 Arguments.of("same alias on both sides", CLUSTERS.replace("alias: west", "alias: east") + "  streams: [ { name: a, source: in, destination: out } ]",
                         "ferry.destination.alias: The destination alias must differ from ferry.source.alias", "loop prevention"),
                 Arguments.of("typo in a stream key", CLUSTERS + "  streams: [ { name: a, source: in, destinaton: out } ]",
-                        "ferry.streams[0].destinaton", "left unbound"));
+                        "ferry.streams[0].destinaton", "left unbound"),
+                Arguments.of("not a topic setting in destination-config", CLUSTERS + """
+                          streams:
+                            - name: a
+                              source: in
+                              destination: out
+                              destination-config: { retention.msec: 1000 }
+                        """, "ferry.streams[0].destination-config[retention.msec]: 'retention.msec' is not a Kafka topic setting", "retention.ms"));
     }
 
     @ParameterizedTest(name = "{0}")

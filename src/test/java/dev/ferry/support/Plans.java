@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.ferry.config.ReplicationPlans;
 import dev.ferry.config.ClusterProperties;
 import dev.ferry.config.FerryProperties;
 import dev.ferry.config.StreamProperties;
@@ -18,19 +19,19 @@ public final class Plans {
     }
 
     public static StreamProperties stream(String name, String source, String destination, Map<String, Object> filter) {
-        return new StreamProperties(name, source, null, destination, null, filter, Partitioning.PRESERVE, ErrorPolicy.FAIL, null);
+        return new StreamProperties(name, source, null, destination, null, filter, Partitioning.PRESERVE, ErrorPolicy.FAIL, null, true, Map.of());
     }
 
     public static StreamProperties stream(String name, String source, String destination, Map<String, Object> filter, Partitioning partitioning) {
-        return new StreamProperties(name, source, null, destination, null, filter, partitioning, ErrorPolicy.FAIL, null);
+        return new StreamProperties(name, source, null, destination, null, filter, partitioning, ErrorPolicy.FAIL, null, true, Map.of());
     }
 
     public static StreamProperties stream(String name, String source, String destination, Map<String, Object> filter, ErrorPolicy onError) {
-        return new StreamProperties(name, source, null, destination, null, filter, Partitioning.PRESERVE, onError, null);
+        return new StreamProperties(name, source, null, destination, null, filter, Partitioning.PRESERVE, onError, null, true, Map.of());
     }
 
     public static StreamProperties patternStream(String name, String pattern, String rename) {
-        return new StreamProperties(name, null, pattern, null, rename, null, Partitioning.PRESERVE, ErrorPolicy.FAIL, null);
+        return new StreamProperties(name, null, pattern, null, rename, null, Partitioning.PRESERVE, ErrorPolicy.FAIL, null, true, Map.of());
     }
 
     public static FerryProperties properties(String sourceServers, String destinationServers, StreamProperties... streams) {
@@ -41,6 +42,6 @@ public final class Plans {
     }
 
     public static ReplicationPlan plan(StreamProperties... streams) {
-        return ReplicationPlan.from(properties("source:9092", "destination:9092", streams));
+        return ReplicationPlans.from(properties("source:9092", "destination:9092", streams));
     }
 }

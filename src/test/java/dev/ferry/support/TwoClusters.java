@@ -36,6 +36,9 @@ public final class TwoClusters implements AutoCloseable {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
         broker.brokerProperties(properties);
         broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+        // one broker: transactional producers need their state topic with one replica
+        broker.brokerProperty("transaction.state.log.replication.factor", "1");
+        broker.brokerProperty("transaction.state.log.min.isr", "1");
         broker.afterPropertiesSet();
         return broker;
     }

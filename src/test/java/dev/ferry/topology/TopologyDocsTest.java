@@ -11,6 +11,7 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.FileSystemResource;
 
+import dev.ferry.config.ReplicationPlans;
 import dev.ferry.config.FerryProperties;
 import dev.ferry.mapping.ReplicationPlan;
 
@@ -27,7 +28,7 @@ class TopologyDocsTest {
         new YamlPropertySourceLoader().load("application.yml", new FileSystemResource(CONFIG))
                 .forEach(source -> environment.getPropertySources().addFirst(source));
         FerryProperties properties = Binder.get(environment).bind("ferry", FerryProperties.class).get();
-        ReplicationPlan plan = ReplicationPlan.from(properties);
+        ReplicationPlan plan = ReplicationPlans.from(properties);
         return TopologyDocs.render(plan, ReplicationTopology.build(plan, new ReplicationCounters(plan)).describe(), CONFIG.toString());
     }
 

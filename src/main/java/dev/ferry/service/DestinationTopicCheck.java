@@ -1,4 +1,4 @@
-package dev.ferry.config;
+package dev.ferry.service;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +15,7 @@ import dev.ferry.mapping.ReplicationPlan;
  * It runs on start rather than when the beans are created, so that building the context needs no cluster: the class
  * data sharing training run of the container image ({@code -Dspring.context.exit=onRefresh}) stops before it.
  */
-final class DestinationTopicCheck implements SmartLifecycle {
+public final class DestinationTopicCheck implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DestinationTopicCheck.class);
 
@@ -23,7 +23,7 @@ final class DestinationTopicCheck implements SmartLifecycle {
     private final ReplicationPlan plan;
     private volatile boolean running;
 
-    DestinationTopicCheck(DestinationTopics topics, ReplicationPlan plan) {
+    public DestinationTopicCheck(DestinationTopics topics, ReplicationPlan plan) {
         this.topics = topics;
         this.plan = plan;
     }

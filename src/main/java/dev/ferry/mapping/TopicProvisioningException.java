@@ -1,4 +1,4 @@
-package dev.ferry.cluster;
+package dev.ferry.mapping;
 
 /** A source or destination topic is missing or unfit for its stream; the message names the stream, topics and fix. */
 public final class TopicProvisioningException extends RuntimeException {

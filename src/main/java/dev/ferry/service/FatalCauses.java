@@ -1,23 +1,26 @@
-package dev.ferry.config;
+package dev.ferry.service;
 
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.streams.errors.MissingSourceTopicException;
+
+import dev.ferry.mapping.TopicProvisioningException;
 
 /**
  * Failures of a stream thread that replacing the thread cannot fix: Ferry stops (liveness DOWN) with a reason an
- * operator can act on, instead of failing again and again.
+ * operator can act on, instead of failing again and again. Kafka Streams' {@code MissingSourceTopicException} is not
+ * one of them: it also comes from a topic that a source-pattern matched a moment ago and that was deleted, which a new
+ * thread no longer subscribes; a named source topic that is gone stops Ferry at the next topic check, naming its stream.
  */
-final class FatalCauses {
+public final class FatalCauses {
 
     private FatalCauses() {
     }
 
     /** Why Ferry must stop, or null when replacing the thread is worth a try. */
-    static String reasonToStop(Throwable exception) {
+    public static String reasonToStop(Throwable exception) {
         for (Throwable t = exception; t != null; t = t.getCause()) {
-            if (t instanceof MissingSourceTopicException) {
-                return "a source topic was deleted while Ferry reads it (" + t.getMessage() + "); restore the topic or remove its stream";
+            if (t instanceof TopicProvisioningException) {
+                return t.getMessage();   // a destination partition a task needs cannot exist (the stream may not follow the source)
             }
             if (t instanceof AuthorizationException || t instanceof AuthenticationException) {
                 return "a cluster refused Ferry's credentials or permissions (" + t.getMessage()

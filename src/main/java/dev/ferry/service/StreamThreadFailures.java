@@ -1,0 +1,35 @@
+package dev.ferry.service;
+
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens when a stream thread fails: Kafka Streams shuts down when Ferry is stopping (a record under
+ * {@code on-error: fail}) or the cause is one a new thread cannot fix ({@link FatalCauses}); otherwise the thread is
+ * replaced and its tasks restart from the last committed source offsets.
+ */
+public final class StreamThreadFailures implements StreamsUncaughtExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamThreadFailures.class);
+
+    private final FerryStop stop;
+
+    public StreamThreadFailures(FerryStop stop) {
+        this.stop = stop;
+    }
+
+    @Override
+    public StreamThreadExceptionResponse handle(Throwable exception) {
+        if (stop.stopped()) {
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        String reason = FatalCauses.reasonToStop(exception);
+        if (reason != null) {
+            stop.stop(reason);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        log.warn("A stream thread failed and is replaced (its tasks restart from the last committed offsets): {}", exception.toString());
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+}
