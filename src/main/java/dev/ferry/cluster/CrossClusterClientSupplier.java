@@ -13,7 +13,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaClientSupplier;
 
 /**
- * The one place that knows Ferry spans two clusters (DESIGN §1): Kafka Streams' consumers and admin client talk to the
+ * The one place that knows Ferry spans two clusters (architecture §1): Kafka Streams' consumers and admin client talk to the
  * source cluster, where the consumer group and its offsets live; the producer talks to the destination. Each cluster's
  * settings are applied last, so a producer never inherits the source's bootstrap servers (Streams would otherwise
  * overwrite {@code producer.bootstrap.servers} with the top-level value).

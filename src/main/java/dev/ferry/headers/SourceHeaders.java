@@ -7,7 +7,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The source coordinate headers Ferry writes on every copy (DESIGN §3): their names, and how their values are
+ * The source coordinate headers Ferry writes on every copy (architecture §3): their names, and how their values are
  * encoded (UTF-8 decimal text). The prefix is configurable; the names below it are fixed.
  */
 public final class SourceHeaders {

@@ -38,7 +38,7 @@ import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.mapping.StreamMapping;
 
 /**
- * Group offset sync (DESIGN §4): reads source consumer groups' committed offsets for the topics Ferry replicates,
+ * Group offset sync (architecture §4): reads source consumer groups' committed offsets for the topics Ferry replicates,
  * translates them with {@link OffsetTranslator}, and commits them to the same group on the destination, so that
  * consumers fail over by simply starting there. Never touches a group with members on the destination, and never
  * moves a destination offset backwards.

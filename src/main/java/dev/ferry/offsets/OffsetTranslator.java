@@ -3,7 +3,7 @@ package dev.ferry.offsets;
 import java.util.List;
 
 /**
- * Translates a source consumer offset into a destination offset using only the destination log (DESIGN §4): the
+ * Translates a source consumer offset into a destination offset using only the destination log (architecture §4): the
  * source coordinate headers of the copies say where each came from.
  *
  * <p>Preserve mode: the copies of source partition {@code p} are in destination partition {@code p}, in source order,

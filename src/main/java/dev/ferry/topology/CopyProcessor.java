@@ -20,12 +20,12 @@ import dev.ferry.mapping.Partitioning;
 import dev.ferry.mapping.StreamMapping;
 
 /**
- * The per-record step of a stream, in DESIGN §1's order: drop, then stamp.
+ * The per-record step of a stream, in architecture §1: drop, then stamp.
  * <ol>
  * <li>Drops records already copied before a crash (preserve mode), records that originated on the destination cluster
  * (loop prevention) and records the stream's filter rejects. A value that a JSON condition cannot parse is an error
  * for the stream's {@code on-error} policy ({@link ErrorPolicies}).</li>
- * <li>Writes the source coordinate headers (DESIGN §3): the per-hop {@code source.*} headers replace any earlier hop's,
+ * <li>Writes the source coordinate headers (architecture §3): the per-hop {@code source.*} headers replace any earlier hop's,
  * the origin header is written only if absent. Wraps the value with its source partition for the sink.</li>
  * </ol>
  * One processor rather than a filter node and a stamp node: every hop between nodes costs Kafka Streams a record and a

@@ -27,7 +27,7 @@ import dev.ferry.mapping.StreamMapping;
 
 /**
  * Applies each stream's {@code on-error} policy to a record Kafka Streams could not process or produce
- * (DESIGN §2 "Nothing silent"). Called by {@link FerryExceptionHandler}; decides, counts, logs, and builds the
+ * (architecture §2, "Nothing silent"). Called by {@link FerryExceptionHandler}; decides, counts, logs, and builds the
  * dead-letter record: the original key and value bytes, the original headers, the source coordinates, and
  * {@code <prefix>error.reason / error.class / error.message}.
  */
