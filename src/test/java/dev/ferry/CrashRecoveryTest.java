@@ -123,7 +123,7 @@ class CrashRecoveryTest {
     private static Process start(TwoClusters clusters, Path dir, int run) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), FerryApplication.class.getName(),
-                "--spring.config.location=classpath:/application.yml", "--server.port=0",
+                "--spring.config.location=optional:classpath:/none.yml", "--server.port=0",
                 "--ferry.source.alias=east", "--ferry.source.bootstrap-servers=" + clusters.sourceServers(),
                 "--ferry.destination.alias=west", "--ferry.destination.bootstrap-servers=" + clusters.destinationServers(),
                 "--ferry.offset-sync.enabled=false",

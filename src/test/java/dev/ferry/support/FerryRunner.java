@@ -22,8 +22,9 @@ public final class FerryRunner {
     /** @param settings {@code key=value} pairs, e.g. {@code ferry.streams[0].name=orders} */
     public static ConfigurableApplicationContext start(String sourceServers, String destinationServers, String... settings) {
         Map<String, String> args = new LinkedHashMap<>();
-        // only the built-in defaults: not the example application.yml in the working directory
-        args.put("spring.config.location", "classpath:/application.yml");
+        // no configuration file at all, not even the example application.yml in the working directory: Ferry's built-in
+        // defaults (FerryDefaults) must hold whatever spring.config.location says
+        args.put("spring.config.location", "optional:classpath:/none.yml");
         args.put("server.port", "0");
         args.put("ferry.source.alias", "east");
         args.put("ferry.source.bootstrap-servers", sourceServers);
