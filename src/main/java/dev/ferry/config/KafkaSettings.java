@@ -2,8 +2,11 @@ package dev.ferry.config;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -111,6 +114,7 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
 
     static Map<String, Object> streams(FerryProperties p) {
         check(p.kafkaStreams(), "ferry.kafka-streams");
+        checkNames(p.kafkaStreams(), "ferry.kafka-streams", STREAMS_NAMES);
         if (p.kafkaStreams().containsKey(StreamsConfig.APPLICATION_ID_CONFIG)) {
             throw new InvalidConfigurationPropertyValueException("ferry.kafka-streams[application.id]", p.kafkaStreams().get(StreamsConfig.APPLICATION_ID_CONFIG),
                     "Set ferry.application-id instead.");
@@ -125,9 +129,55 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
 
     static Map<String, Object> cluster(ClusterProperties cluster, String property) {
         check(cluster.properties(), property + ".properties");
+        checkNames(cluster.properties(), property + ".properties", CLIENT_NAMES);
         Map<String, Object> config = new HashMap<>(cluster.properties());
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         return config;
+    }
+
+    /** Every setting a Kafka client of one cluster knows: Ferry uses consumers, producers and admin clients on both. */
+    static final Set<String> CLIENT_NAMES = union(ConsumerConfig.configNames(), ProducerConfig.configNames(), AdminClientConfig.configNames());
+
+    /** Kafka Streams' own settings, client settings (given to every client, or prefixed for one kind), and topic settings. */
+    static final Set<String> STREAMS_NAMES = streamsNames();
+
+    private static Set<String> streamsNames() {
+        Set<String> names = new TreeSet<>(StreamsConfig.configDef().names());
+        names.addAll(CLIENT_NAMES);
+        for (String prefix : List.of(StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
+                StreamsConfig.GLOBAL_CONSUMER_PREFIX)) {
+            ConsumerConfig.configNames().forEach(n -> names.add(prefix + n));
+        }
+        ProducerConfig.configNames().forEach(n -> names.add(StreamsConfig.PRODUCER_PREFIX + n));
+        AdminClientConfig.configNames().forEach(n -> names.add(StreamsConfig.ADMIN_CLIENT_PREFIX + n));
+        return Set.copyOf(names);
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new TreeSet<>();
+        for (Set<String> set : sets) {
+            all.addAll(set);
+        }
+        return Set.copyOf(all);
+    }
+
+    /**
+     * Refuses a setting Kafka does not know (a typo would otherwise be ignored by the clients, with a warning at most),
+     * naming the closest known one. The value is never shown: it may be a password. Config provider settings
+     * ({@code config.providers...}) and topic settings for Kafka Streams' internal topics ({@code topic.}) pass.
+     */
+    private static void checkNames(Map<String, String> settings, String property, Set<String> known) {
+        for (String key : new TreeSet<>(settings.keySet())) {
+            if (known.contains(key) || key.startsWith("config.providers") || key.startsWith(StreamsConfig.TOPIC_PREFIX)) {
+                continue;
+            }
+            String suggestion = KeySuggestions.closest(key, known).map(c -> " Did you mean '" + c + "'?").orElse("");
+            throw new InvalidConfigurationPropertyValueException(property + "[" + key + "]", "(not shown)",
+                    "'" + key + "' is not a Kafka setting." + suggestion + " See the Kafka documentation of the "
+                            + (known == STREAMS_NAMES ? "Kafka Streams, consumer, producer and admin client" : "consumer, producer and admin client")
+                            + " configs.");
+        }
     }
 
     private static void check(Map<String, String> settings, String property) {

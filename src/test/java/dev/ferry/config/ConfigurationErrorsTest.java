@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -229,8 +230,14 @@ class ConfigurationErrorsTest {
                         "ferry.destination.properties[bootstrap.servers]: Set ferry.destination.bootstrap-servers instead.", null),
                 Arguments.of("same alias on both sides", CLUSTERS.replace("alias: west", "alias: east") + "  streams: [ { name: a, source: in, destination: out } ]",
                         "ferry.destination.alias: The destination alias must differ from ferry.source.alias", "loop prevention"),
-                Arguments.of("typo in a stream key", CLUSTERS + "  streams: [ { name: a, source: in, destinaton: out } ]",
-                        "ferry.streams[0].destinaton", "left unbound"),
+
+                Arguments.of("a misspelled Kafka Streams setting", CLUSTERS + """
+                          kafka-streams: { num.stream.thread: 4 }
+                          streams: [ { name: a, source: in, destination: out } ]
+                        """, "ferry.kafka-streams[num.stream.thread]: 'num.stream.thread' is not a Kafka setting. Did you mean 'num.stream.threads'?", null),
+                Arguments.of("a misspelled client setting, its value kept out of the message", CLUSTERS.replace("bootstrap-servers: \"localhost:9093\" }",
+                        "bootstrap-servers: \"localhost:9093\", properties: { sasl.jaas.confg: \"secret-password\" } }") + "  streams: [ { name: a, source: in, destination: out } ]",
+                        "ferry.destination.properties[sasl.jaas.confg]: 'sasl.jaas.confg' is not a Kafka setting. Did you mean 'sasl.jaas.config'?", null),
                 Arguments.of("not a topic setting in destination-config", CLUSTERS + """
                           streams:
                             - name: a
@@ -240,11 +247,31 @@ class ConfigurationErrorsTest {
                         """, "ferry.streams[0].destination-config[retention.msec]: 'retention.msec' is not a Kafka topic setting", "retention.ms"));
     }
 
+    @Test
+    void aTypoInAKeyIsRefusedWithTheClosestValidKeyAndNoValue() {
+        String yaml = CLUSTERS + "  streams: [ { name: a, source: in, destinaton: out } ]\n  ofset-sync: { enabled: false }\n";
+        runner(yaml).run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new FerryFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).as("Ferry's failure analyzer explains it").isNotNull();
+            assertThat(analysis.getDescription()).contains("Unknown key 'destinaton' in ferry.streams[0]")
+                    .contains("did you mean 'destination'?")
+                    .contains("Valid keys there: name, source, source-pattern, destination, rename, filter, partitioning, on-error")
+                    .contains("Unknown key 'ofset-sync' in ferry").contains("did you mean 'offset-sync'?")
+                    .doesNotContain("'out'").doesNotContain("Bindable@");
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("mistakes")
     void refusesToStartWithAMessageNamingTheProperty(String mistake, String yaml, String expected, String alsoExpected) {
         String message = failure(yaml);
         assertThat(message).contains(expected);
+        runner(yaml).run(context -> {
+            for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage())).as("no value of a setting in any message").doesNotContain("secret-password");
+            }
+        });
         if (alsoExpected != null) {
             assertThat(message).contains(alsoExpected);
         }
