@@ -9,12 +9,17 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Everything under {@code ferry:}. Unknown keys are errors (a typo such as {@code destinaton} must not be ignored).
  *
+ * @param source        the cluster Ferry copies from (where its consumer group and offsets live)
+ * @param destination   the cluster Ferry copies to
+ * @param streams       the stream mappings: which topics are copied where, and which records pass
+ * @param health        background cluster checks behind readiness, and optional readiness limits
  * @param applicationId Kafka Streams application id, which is also the consumer group on the source cluster;
  *                      empty means {@code ferry-<source alias>-to-<destination alias>}
  * @param headerPrefix  prefix of the source coordinate headers
@@ -26,8 +31,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties(prefix = "ferry", ignoreUnknownFields = false)
 public record FerryProperties(
-        @Valid @NotNull ClusterProperties source,
-        @Valid @NotNull ClusterProperties destination,
+        @Valid @NotNull @NestedConfigurationProperty ClusterProperties source,
+        @Valid @NotNull @NestedConfigurationProperty ClusterProperties destination,
         @NotEmpty List<@Valid StreamProperties> streams,
         String applicationId,
         @DefaultValue("ferry.") String headerPrefix,
@@ -43,6 +48,8 @@ public record FerryProperties(
     }
 
     /**
+     * @param enabled  whether source consumer groups' offsets are translated and committed on the destination periodically
+     * @param interval time between two sync rounds
      * @param groups  regular expressions (whole group id) of the source groups to sync
      * @param exclude regular expressions of groups never to sync; Ferry's own group is always left out
      */
@@ -55,6 +62,8 @@ public record FerryProperties(
     /**
      * How the clusters are checked in the background, and optional limits past which readiness drops.
      *
+     * @param checkInterval how often both clusters are asked for their id (readiness) and the topics are checked
+     * @param checkTimeout  how long one cluster check waits for an answer
      * @param maxLag     records a source partition may lag before readiness drops; unset = no limit
      * @param maxLatency replication latency of the last acknowledged copy past which readiness drops; unset = no limit
      */
