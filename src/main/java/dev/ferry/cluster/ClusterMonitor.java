@@ -3,9 +3,16 @@ package dev.ferry.cluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.KafkaFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +73,42 @@ public final class ClusterMonitor {
         }
         status = next;
         return next;
+    }
+
+    /**
+     * Asks every cluster at once and waits for all, up to {@code timeout} in total: at startup, so that one message names
+     * every cluster that does not answer (not only the first), and no later step waits out its own timeout first.
+     *
+     * @throws ClusterUnavailableException naming each cluster that did not answer or refused, and what to check
+     */
+    public static void requireAll(List<ClusterMonitor> monitors, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<ClusterMonitor, KafkaFuture<String>> answers = new LinkedHashMap<>();
+        for (ClusterMonitor monitor : monitors) {
+            answers.put(monitor, monitor.admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).clusterId());
+        }
+        List<String> problems = new ArrayList<>();
+        Throwable first = null;
+        for (Map.Entry<ClusterMonitor, KafkaFuture<String>> answer : answers.entrySet()) {
+            ClusterRef cluster = answer.getKey().cluster;
+            try {
+                String id = answer.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                log.info("{} answered (cluster id {})", cluster.describeRole(), id);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ClusterUnavailableException("Interrupted while asking " + cluster, e);
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                boolean noAnswer = cause instanceof java.util.concurrent.TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException;
+                problems.add(cluster.describeRole() + (noAnswer ? " did not answer within " + timeout.toSeconds() + " s" : " refused: " + cause.getMessage())
+                        + ". Check " + cluster.property() + ".bootstrap-servers, the security settings in " + cluster.property()
+                        + ".properties, and that the cluster is up.");
+                first = first == null ? cause : first;
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ClusterUnavailableException(String.join("\n", problems), first);
+        }
     }
 
     public Status status() {

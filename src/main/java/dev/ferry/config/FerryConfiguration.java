@@ -94,8 +94,9 @@ public class FerryConfiguration {
 
     /** On start, before the web server and Streams: destination topics exist and are fit (see the class). */
     @Bean
-    DestinationTopicCheck destinationTopicCheck(DestinationTopics destinationTopics, ReplicationPlan plan) {
-        return new DestinationTopicCheck(destinationTopics, plan);
+    DestinationTopicCheck destinationTopicCheck(FerryProperties properties, List<ClusterMonitor> clusterMonitors, DestinationTopics destinationTopics,
+                                                ReplicationPlan plan) {
+        return new DestinationTopicCheck(clusterMonitors, properties.adminTimeout(), destinationTopics, plan);
     }
 
     @Bean

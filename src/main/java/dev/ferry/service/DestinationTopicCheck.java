@@ -1,10 +1,14 @@
 package dev.ferry.service;
 
+import java.time.Duration;
+import java.util.List;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
+import dev.ferry.cluster.ClusterMonitor;
 import dev.ferry.cluster.DestinationTopics;
 import dev.ferry.mapping.ReplicationPlan;
 
@@ -19,17 +23,23 @@ public final class DestinationTopicCheck implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DestinationTopicCheck.class);
 
+    private final List<ClusterMonitor> clusters;
+    private final Duration timeout;
     private final DestinationTopics topics;
     private final ReplicationPlan plan;
     private volatile boolean running;
 
-    public DestinationTopicCheck(DestinationTopics topics, ReplicationPlan plan) {
+    /** @param clusters both clusters, asked at once before anything else: one message names every one that does not answer */
+    public DestinationTopicCheck(List<ClusterMonitor> clusters, Duration timeout, DestinationTopics topics, ReplicationPlan plan) {
+        this.clusters = clusters;
+        this.timeout = timeout;
         this.topics = topics;
         this.plan = plan;
     }
 
     @Override
     public void start() {
+        ClusterMonitor.requireAll(clusters, timeout);
         for (DestinationTopics.Route route : topics.ensure(plan)) {
             log.info("Stream {}: {} ({} partitions) -> {} ({} partitions{})", route.stream(), route.sourceTopic(), route.sourcePartitions(),
                     route.destinationTopic(), route.destinationPartitions(), route.created() ? ", created" : "");
