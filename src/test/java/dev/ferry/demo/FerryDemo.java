@@ -5,14 +5,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.springframework.boot.SpringApplication;
 
 import dev.ferry.FerryApplication;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 import dev.ferry.support.TwoClusters;
 
 /**
@@ -47,11 +51,35 @@ public final class FerryDemo {
         arguments.add("--ferry.destination.bootstrap-servers=" + clusters.destinationServers());
         arguments.add("--ferry.log-interval=5s");
         arguments.add("--ferry.offset-sync.interval=10s");
-        var context = SpringApplication.run(FerryApplication.class, arguments.toArray(String[]::new));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            context.close();
-            clusters.close();
-        }, "demo-shutdown"));
+        // One ordered shutdown on Ctrl-C: the demo's clients first, then Ferry (it flushes to the destination and commits on
+        // the source, so both clusters must still be up), then the clusters, then the JVM's exit. It runs as the signal's
+        // handler, not as a shutdown hook: the in-process brokers' temporary folders are deleted by shutdown hooks of their
+        // own, which would race with brokers still writing to them (LogDirFailureChannel errors).
+        SpringApplication application = new SpringApplication(FerryApplication.class);
+        application.setRegisterShutdownHook(false);
+        var context = application.run(arguments.toArray(String[]::new));
+        AtomicBoolean stopping = new AtomicBoolean();
+        SignalHandler stop = signal -> {
+            if (stopping.compareAndSet(false, true)) {
+                stop(traffic);
+                stop(consumer);
+                context.close();
+                clusters.close();
+                System.out.println("Demo stopped: Ferry, then both clusters.");
+                System.exit(128 + signal.getNumber());
+            }
+        };
+        Signal.handle(new Signal("INT"), stop);
+        Signal.handle(new Signal("TERM"), stop);
+    }
+
+    private static void stop(Thread thread) {
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void produce(String servers) {
@@ -78,6 +106,8 @@ public final class FerryDemo {
                     return;
                 }
             }
+        } catch (InterruptException e) {
+            // Ctrl-C interrupted a send: the demo is stopping
         }
     }
 
@@ -91,8 +121,8 @@ public final class FerryDemo {
                 }
                 Thread.sleep(2_000);   // a slow consumer: it lags behind the producer
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (InterruptedException | InterruptException e) {
+            Thread.currentThread().interrupt();   // Ctrl-C: the demo is stopping
         }
     }
 
