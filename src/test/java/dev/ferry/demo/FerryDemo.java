@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -71,6 +72,13 @@ public final class FerryDemo {
         };
         Signal.handle(new Signal("INT"), stop);
         Signal.handle(new Signal("TERM"), stop);
+        // The JVM would exit by itself once Ferry's and the brokers' threads ended, while the handler still closes the
+        // brokers (and their folders' deletion races them): main waits for the handler's System.exit.
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void stop(Thread thread) {
