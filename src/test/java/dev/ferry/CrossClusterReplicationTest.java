@@ -219,7 +219,7 @@ class CrossClusterReplicationTest {
                 "ferry.streams[0].destination=east.lonely").close())
                 .satisfies(e -> assertThat(cause(e, ClusterUnavailableException.class)).isNotNull())
                 .extracting(e -> cause(e, ClusterUnavailableException.class).getMessage()).asString()
-                .isEqualTo("Destination cluster 'west' (127.0.0.1:1) did not answer within 3 s while describing topic 'east.lonely'. "
+                .isEqualTo("Destination cluster 'west' (127.0.0.1:1) did not answer within 3 s. "
                         + "Check ferry.destination.bootstrap-servers, the security settings in ferry.destination.properties, and that the cluster is up.");
     }
 

@@ -182,13 +182,18 @@ public final class DestinationTopics implements TaskGuard {
             return;
         }
         TopicDescription destinationTopic = describe(destination, destinationCluster, Set.of(target)).get(target);
+        if (destinationTopic == null) {
+            // a topic that just started to match a pattern: the stream thread is replaced and reads it again shortly
+            throw new ClusterUnavailableException("Destination topic '" + target + "' on " + destinationCluster + " does not exist yet; the topic "
+                    + "check creates it within one check interval (ferry.health.check-interval)", null);
+        }
         int destinationPartitions = partitions(destinationTopic);
         if (partition >= destinationPartitions) {
             int wanted = Math.max(partitions(sourceTopicNow), partition + 1);
             if (!stream.followPartitions()) {
                 throw tooFewPartitions(stream, sourceTopic, wanted, target, destinationPartitions);
             }
-            grow(Map.of(target, wanted), destinationTopic == null ? Map.of() : Map.of(target, destinationTopic), Map.of(target, Set.of(sourceTopic)));
+            grow(Map.of(target, wanted), Map.of(target, destinationTopic), Map.of(target, Set.of(sourceTopic)));
             destinationPartitions = wanted;
         }
         knownPartitions.merge(target, destinationPartitions, Math::max);
