@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
@@ -18,32 +18,35 @@ import org.opentest4j.TestAbortedException;
  * a failing test's report carries the last {@value #LINES} lines of its output, where the reason usually is.
  * Registered for all tests through JUnit's extension auto-detection.
  */
-public final class LogTailOnFailure implements BeforeEachCallback, AfterEachCallback, TestExecutionExceptionHandler {
+public final class LogTailOnFailure implements BeforeAllCallback, BeforeEachCallback, TestExecutionExceptionHandler {
 
     static final int LINES = 40;
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LogTailOnFailure.class);
+
+    /**
+     * Installed once, before any test class's own extensions: Spring's OutputCaptureExtension unwraps captures nested
+     * directly in each other, and a stream of ours between two of them would make it capture every line twice.
+     */
+    private static Tail tail;
 
     @Override
-    public void beforeEach(ExtensionContext context) {
-        PrintStream original = System.out;
-        Tail tail = new Tail(original);
-        context.getStore(NAMESPACE).put("original", original);
-        context.getStore(NAMESPACE).put("tail", tail);
-        System.setOut(new PrintStream(tail, true, StandardCharsets.UTF_8));
+    public void beforeAll(ExtensionContext context) {
+        synchronized (LogTailOnFailure.class) {
+            if (tail == null) {
+                tail = new Tail(System.out);
+                System.setOut(new PrintStream(tail, true, StandardCharsets.UTF_8));
+            }
+        }
     }
 
     @Override
-    public void afterEach(ExtensionContext context) {
-        PrintStream original = context.getStore(NAMESPACE).remove("original", PrintStream.class);
-        if (original != null) {
-            System.out.flush();
-            System.setOut(original);
+    public void beforeEach(ExtensionContext context) {
+        if (tail != null) {
+            tail.clear();
         }
     }
 
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
-        Tail tail = context.getStore(NAMESPACE).get("tail", Tail.class);
         if (tail == null || throwable instanceof TestAbortedException) {
             throw throwable;
         }
@@ -85,6 +88,11 @@ public final class LogTailOnFailure implements BeforeEachCallback, AfterEachCall
         @Override
         public void flush() throws java.io.IOException {
             through.flush();
+        }
+
+        synchronized void clear() {
+            lines.clear();
+            line.reset();
         }
 
         synchronized String lines() {
