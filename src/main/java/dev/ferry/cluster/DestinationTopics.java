@@ -373,7 +373,7 @@ public final class DestinationTopics implements TaskGuard {
     /**
      * Descriptions of topics just created. A broker may answer "unknown topic" for a moment after the creation (its
      * metadata catches up), so this asks again until all are visible, within the admin timeout. Still invisible after
-     * that is the cluster's trouble, not an unfit topic: a {@link ClusterUnavailableException}, which housekeeping
+     * that is the cluster's trouble, not an unfit topic: a {@link ClusterUnavailableException}, which the topic check
      * retries, where a {@link TopicProvisioningException} would stop Ferry.
      */
     private Map<String, TopicDescription> describeCreated(Set<String> created) {
