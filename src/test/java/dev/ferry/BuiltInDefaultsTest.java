@@ -12,6 +12,7 @@ import dev.ferry.support.FerryRunner;
 import dev.ferry.support.TwoClusters;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Ferry's endpoints and probe groups survive a --spring.config.location that replaces Spring Boot's default locations. */
 class BuiltInDefaultsTest {
@@ -33,7 +34,19 @@ class BuiltInDefaultsTest {
                 // liveness must include Ferry's own indicator, or it would stay UP after Ferry stopped itself
                 assertThat(Actuator.get(ferry, "/actuator/health/liveness").body()).contains("\"streams\"");
                 assertThat(Actuator.get(ferry, "/actuator/health/readiness").body()).contains("\"replication\"");
+                // writing offsets is off unless enabled with credentials: refused, with or without any
+                assertThat(Actuator.post(ferry, "/actuator/offsets/someone").statusCode()).isEqualTo(401);
+                assertThat(Actuator.post(ferry, "/actuator/offsets/someone", "user:password").statusCode()).isEqualTo(401);
             }
         }
+    }
+
+    @Test
+    void writesEnabledWithoutAPasswordRefuseToStartNamingTheSetting() {
+        assertThatThrownBy(() -> FerryRunner.start("localhost:1", "localhost:2", "ferry.management.write-enabled=true",
+                "ferry.management.username=ops", "ferry.streams[0].name=orders", "ferry.streams[0].source=orders",
+                "ferry.streams[0].destination=east.orders").close())
+                .hasStackTraceContaining("ferry.management.password")
+                .hasStackTraceContaining("needs a password, and there is no default");
     }
 }

@@ -27,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param logInterval   how often the per-stream copied / filtered counts are logged
  * @param adminTimeout  how long startup waits for a cluster to answer (topic checks and creation)
  * @param offsetSync    periodic translation of source consumer-group offsets to the destination
+ * @param management    who may use the management port's write operation (committing translated offsets)
  */
 @Validated
 @ConfigurationProperties(prefix = "ferry", ignoreUnknownFields = false)
@@ -40,7 +41,8 @@ public record FerryProperties(
         @DefaultValue("30s") Duration logInterval,
         @DefaultValue("30s") Duration adminTimeout,
         @Valid @DefaultValue HealthProperties health,
-        @Valid @DefaultValue OffsetSyncProperties offsetSync) {
+        @Valid @DefaultValue OffsetSyncProperties offsetSync,
+        @Valid @DefaultValue ManagementProperties management) {
 
     public FerryProperties {
         streams = (streams != null) ? List.copyOf(streams) : List.of();   // let @NotEmpty report, no NPE
@@ -57,6 +59,23 @@ public record FerryProperties(
                                        @DefaultValue("30s") Duration interval,
                                        @DefaultValue(".*") List<String> groups,
                                        @DefaultValue List<String> exclude) {
+    }
+
+    /**
+     * The management port's one write operation, {@code POST /actuator/offsets/{group}}, which moves consumer offsets on
+     * the destination. Off unless enabled; then it needs HTTP basic credentials, which have no default. Everything else on
+     * the port (health, probes, the Prometheus scrape, the dry run) stays open and shows nothing secret.
+     *
+     * @param writeEnabled whether {@code POST /actuator/offsets/{group}} is allowed at all
+     * @param username     the user allowed to write; required when writes are enabled
+     * @param password     that user's password (from the environment or a mounted secret, never the YAML in the chart)
+     */
+    public record ManagementProperties(@DefaultValue("false") boolean writeEnabled, String username, String password) {
+
+        @Override
+        public String toString() {
+            return "ManagementProperties[writeEnabled=" + writeEnabled + ", username=" + username + ", password=" + (password == null ? null : "(set)") + "]";
+        }
     }
 
     /**

@@ -52,6 +52,10 @@ public final class FerryDemo {
         arguments.add("--ferry.destination.bootstrap-servers=" + clusters.destinationServers());
         arguments.add("--ferry.log-interval=5s");
         arguments.add("--ferry.offset-sync.interval=10s");
+        // the planned-failover POST of the README's walk-through; a real deployment takes the password from a Secret
+        arguments.add("--ferry.management.write-enabled=true");
+        arguments.add("--ferry.management.username=demo");
+        arguments.add("--ferry.management.password=demo");
         // One ordered shutdown on Ctrl-C: the demo's clients first, then Ferry (it flushes to the destination and commits on
         // the source, so both clusters must still be up), then the clusters, then the JVM's exit. It runs as the signal's
         // handler, not as a shutdown hook: the in-process brokers' temporary folders are deleted by shutdown hooks of their

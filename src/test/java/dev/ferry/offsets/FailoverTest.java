@@ -25,6 +25,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.ferry.headers.SourceHeaders;
@@ -39,7 +42,10 @@ import static org.awaitility.Awaitility.await;
  * A consumer group fails over from the source to the destination through Ferry's offset sync, with a real
  * KafkaConsumer on both sides and about half of the records filtered out.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class FailoverTest {
+
+    private static final String PASSWORD = "s3cret-operator-pw";
 
     private static final int RECORDS = 20_000;
     private static final int PARTITIONS = 3;
@@ -78,7 +84,8 @@ class FailoverTest {
                 "ferry.streams[0].destination=east.events",
                 "ferry.streams[0].filter.header.name=keep",
                 "ferry.streams[0].filter.header.equals=yes",
-                "ferry.offset-sync.interval=1h");   // rounds are run by the tests
+                "ferry.offset-sync.interval=1h",   // rounds are run by the tests
+                "ferry.management.write-enabled=true", "ferry.management.username=ops", "ferry.management.password=" + PASSWORD);
         destinationAdmin = Admin.create(Map.of("bootstrap.servers", clusters.destinationServers()));
         await().atMost(Duration.ofSeconds(60)).until(() -> endOffsets(destinationAdmin, "east.events").values().stream()
                 .mapToLong(Long::longValue).sum() == passing.size());
@@ -89,6 +96,20 @@ class FailoverTest {
         destinationAdmin.close();
         ferry.close();
         clusters.close();
+    }
+
+    @Test
+    void writingOffsetsNeedsTheOperatorsCredentialsReadsStayOpenAndThePasswordShowsNowhere(CapturedOutput output) {
+        assertThat(Actuator.post(ferry, "/actuator/offsets/nobody").statusCode()).as("no credentials").isEqualTo(401);
+        assertThat(Actuator.post(ferry, "/actuator/offsets/nobody", "ops:wrong").statusCode()).as("wrong password").isEqualTo(401);
+        assertThat(Actuator.post(ferry, "/actuator/offsets/nobody", "ops:" + PASSWORD).statusCode()).as("unknown group, but let in").isEqualTo(404);
+        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness", "/actuator/prometheus",
+                "/actuator/offsets", "/actuator/offsets/nobody")) {
+            HttpResponse<String> read = Actuator.get(ferry, path);
+            assertThat(read.statusCode()).as(path + " needs no credentials").isNotIn(401, 403);
+            assertThat(read.body()).as(path).doesNotContain(PASSWORD);
+        }
+        assertThat(output.getAll()).as("the log").doesNotContain(PASSWORD);
     }
 
     @Test
@@ -163,7 +184,7 @@ class FailoverTest {
             assertThat(result.outcome()).isEqualTo(GroupOffsetSync.Outcome.ACTIVE_ON_DESTINATION);
             assertThat(result.committed()).isEmpty();
 
-            HttpResponse<String> post = Actuator.post(ferry, "/actuator/offsets/reporting");
+            HttpResponse<String> post = Actuator.post(ferry, "/actuator/offsets/reporting", "ops:" + PASSWORD);
             assertThat(post.statusCode()).isEqualTo(409);
             assertThat(post.body()).contains("active members on the destination");
         }
@@ -195,7 +216,7 @@ class FailoverTest {
         assertThat(destinationAdmin.listConsumerGroupOffsets("dry").partitionsToOffsetAndMetadata().get()).isEmpty();   // nothing written
 
         assertThat(Actuator.get(ferry, "/actuator/offsets/nobody").statusCode()).isEqualTo(404);
-        assertThat(Actuator.post(ferry, "/actuator/offsets/nobody").statusCode()).isEqualTo(404);
+        assertThat(Actuator.post(ferry, "/actuator/offsets/nobody", "ops:" + PASSWORD).statusCode()).isEqualTo(404);
         HttpResponse<String> list = Actuator.get(ferry, "/actuator/offsets");
         assertThat(list.body()).contains("\"dry\"", "\"periodicSync\":true").doesNotContain("ferry-east-to-west");
     }

@@ -18,17 +18,22 @@ public final class Actuator {
     }
 
     public static HttpResponse<String> get(ConfigurableApplicationContext ferry, String path) {
-        return call(port(ferry), "GET", path);
+        return call(port(ferry), "GET", path, null);
     }
 
     public static HttpResponse<String> post(ConfigurableApplicationContext ferry, String path) {
-        return call(port(ferry), "POST", path);
+        return call(port(ferry), "POST", path, null);
+    }
+
+    /** A POST with HTTP basic credentials ({@code user:password}). */
+    public static HttpResponse<String> post(ConfigurableApplicationContext ferry, String path, String credentials) {
+        return call(port(ferry), "POST", path, credentials);
     }
 
     /** The HTTP status, or -1 while nothing answers (the application is starting or gone). */
     public static int status(int port, String path) {
         try {
-            return call(port, "GET", path).statusCode();
+            return call(port, "GET", path, null).statusCode();
         } catch (IllegalStateException e) {
             return -1;
         }
@@ -38,10 +43,13 @@ public final class Actuator {
         return ((WebServerApplicationContext) ferry).getWebServer().getPort();
     }
 
-    private static HttpResponse<String> call(int port, String method, String path) {
+    private static HttpResponse<String> call(int port, String method, String path, String credentials) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).method(method, HttpRequest.BodyPublishers.noBody())
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).method(method, HttpRequest.BodyPublishers.noBody());
+            if (credentials != null) {
+                request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(method + " " + path + " failed: " + e, e);
         } catch (InterruptedException e) {
