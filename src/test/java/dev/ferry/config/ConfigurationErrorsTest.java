@@ -248,6 +248,15 @@ class ConfigurationErrorsTest {
     }
 
     @Test
+    void aConfigProviderReferenceEscapedInYamlReachesKafkaIntact() {
+        String yaml = CLUSTERS.replace("bootstrap-servers: \"localhost:9093\" }",
+                "bootstrap-servers: \"localhost:9093\", properties: { sasl.jaas.config: \"\\\\${file:/etc/ferry/secrets/west.properties:jaas}\" } }")
+                + "  streams: [ { name: a, source: in, destination: out } ]\n";
+        runner(yaml).run(context -> assertThat(context.getBean(KafkaSettings.class).destination())
+                .containsEntry("sasl.jaas.config", "${file:/etc/ferry/secrets/west.properties:jaas}"));
+    }
+
+    @Test
     void aTypoInAKeyIsRefusedWithTheClosestValidKeyAndNoValue() {
         String yaml = CLUSTERS + "  streams: [ { name: a, source: in, destinaton: out } ]\n  ofset-sync: { enabled: false }\n";
         runner(yaml).run(context -> {
