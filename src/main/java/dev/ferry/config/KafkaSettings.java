@@ -56,7 +56,7 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
         d.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 5);
         // Streams' own default is 100 ms, which would add up to 100 ms of replication latency per record.
         d.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
-        // Throughput (measured with ../shared/bench, 1 KiB records): large batches, 2,000 records per poll and a second
+        // Throughput (measured with the benchmark harness, README Performance; 1 KiB records): large batches, 2,000 records per poll and a second
         // stream thread took the steady copy rate from ~34k to ~58-76k records/s on 2 cores.
         d.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
         d.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 262_144);
