@@ -52,7 +52,8 @@ class FerryFailureAnalyzer implements FailureAnalyzer {
                 parent = parent + "." + elements[i];
             }
             if (valid.isEmpty()) {
-                parent = property.getName().toString().substring(0, property.getName().toString().lastIndexOf('.'));
+                String name = property.getName().toString();
+                parent = name.substring(0, Math.max(0, name.lastIndexOf('.')));   // a key without a parent names none
             }
             StringBuilder line = new StringBuilder("Unknown key '").append(key).append("' in ").append(parent).append(origin(property));
             KeySuggestions.closest(key, valid).ifPresent(c -> line.append("; did you mean '").append(c).append("'?"));
