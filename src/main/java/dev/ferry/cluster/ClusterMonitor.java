@@ -64,8 +64,9 @@ public final class ClusterMonitor {
             Thread.currentThread().interrupt();
             return previous;
         } catch (Exception e) {
+            String refusal = Refusals.authentication(cluster, e, clock.instant());
             String error = (e instanceof java.util.concurrent.TimeoutException) ? "no answer within " + timeout.toSeconds() + " s"
-                    : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                    : refusal != null ? refusal : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             next = new Status(cluster, false, previous.clusterId(), previous.lastSuccess(), error);
             if (previous.reachable() || previous.lastSuccess() == null && previous.error().equals("not checked yet")) {
                 log.warn("{} is not reachable: {}", cluster.describeRole(), error);
@@ -100,9 +101,10 @@ public final class ClusterMonitor {
             } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 boolean noAnswer = cause instanceof java.util.concurrent.TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException;
-                problems.add(cluster.describeRole() + (noAnswer ? " did not answer within " + timeout.toSeconds() + " s" : " refused: " + cause.getMessage())
-                        + ". Check " + cluster.property() + ".bootstrap-servers, the security settings in " + cluster.property()
-                        + ".properties, and that the cluster is up.");
+                String refusal = noAnswer ? null : Refusals.authentication(cluster, cause, Instant.now());
+                problems.add(refusal != null ? refusal : cluster.describeRole() + (noAnswer ? " did not answer within " + timeout.toSeconds() + " s"
+                        : " refused: " + cause.getMessage()) + ". Check " + cluster.property() + ".bootstrap-servers, the security settings in "
+                        + cluster.property() + ".properties, and that the cluster is up.");
                 first = first == null ? cause : first;
             }
         }

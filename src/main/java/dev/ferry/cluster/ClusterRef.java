@@ -1,11 +1,17 @@
 package dev.ferry.cluster;
 
 /**
- * A cluster as messages name it: its role, alias and bootstrap servers, and the property that configures it.
+ * A cluster as messages name it: its role, alias and bootstrap servers, the property that configures it, and who Ferry
+ * is there.
  *
- * @param role {@code source} or {@code destination}
+ * @param role     {@code source} or {@code destination}
+ * @param identity Ferry's principal (and client certificate) on this cluster
  */
-public record ClusterRef(String role, String alias, String bootstrapServers) {
+public record ClusterRef(String role, String alias, String bootstrapServers, ClientIdentity identity) {
+
+    public ClusterRef(String role, String alias, String bootstrapServers) {
+        this(role, alias, bootstrapServers, ClientIdentity.UNKNOWN);
+    }
 
     public String property() {
         return "ferry." + role;

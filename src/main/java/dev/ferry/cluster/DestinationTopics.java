@@ -3,6 +3,7 @@ package dev.ferry.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -32,8 +34,11 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -98,17 +103,29 @@ public final class DestinationTopics implements TaskGuard {
      */
     public List<Route> ensure(ReplicationPlan plan) {
         Set<String> sourceTopics = get(source.listTopics().names(), sourceCluster, "listing topics");
+        Set<String> denied = new TreeSet<>();
         Map<String, TopicDescription> sourceDescriptions = describe(source, sourceCluster,
-                sourceTopics.stream().filter(t -> !t.startsWith("__") && !plan.readersOf(t).isEmpty()).collect(Collectors.toSet()));
+                sourceTopics.stream().filter(t -> !t.startsWith("__") && !plan.readersOf(t).isEmpty()).collect(Collectors.toSet()), denied);
         Map<StreamMapping, List<String>> readByStream = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
         for (StreamMapping m : plan.streams()) {
             List<String> topics = sourceDescriptions.keySet().stream().filter(t -> m.source().selects(t)).sorted().toList();
             if (topics.isEmpty() && m.source() instanceof SourceSelector.Topic t) {
+                // listing shows only the topics Ferry may describe: ask for this one by name to tell "denied" from "missing"
+                describe(source, sourceCluster, Set.of(t.name()), denied);
+                if (denied.contains(t.name())) {
+                    problems.add(Refusals.missingAcl(sourceCluster, "topic", t.name(), SOURCE_TOPIC_NEEDS, "stream '" + m.name() + "' copies it: "
+                            + purposes(SOURCE_TOPIC_NEEDS)));
+                    readByStream.put(m, List.of());
+                    continue;
+                }
                 throw new TopicProvisioningException("Stream '" + m.name() + "' (" + m.sourceProperty() + ") reads topic '" + t.name()
                         + "', which does not exist on source cluster " + sourceCluster + ". Create it there, or correct the topic name.");
             }
             readByStream.put(m, topics);
         }
+        sourceDescriptions.values().forEach(d -> missing(d, SOURCE_TOPIC_NEEDS).ifPresent(ops -> problems.add(Refusals.missingAcl(sourceCluster,
+                "topic", d.name(), ops, "stream(s) " + plan.readersOf(d.name()).stream().map(StreamMapping::name).toList() + " copy it: " + purposes(ops)))));
         checkTopicIds(sourceDescriptions, readByStream);
 
         // destination topic -> the source topics copied into it (one, except for a key-hash fan-in)
@@ -116,7 +133,21 @@ public final class DestinationTopics implements TaskGuard {
         readByStream.forEach((m, topics) -> topics.forEach(t -> sourcesOf.computeIfAbsent(m.namer().destinationFor(t), k -> new TreeSet<>()).add(t)));
         Set<String> wanted = new TreeSet<>(sourcesOf.keySet());
         plan.streams().stream().filter(m -> m.onError() == ErrorPolicy.DEAD_LETTER).forEach(m -> wanted.add(m.deadLetterTopic()));
-        Map<String, TopicDescription> existing = describe(destination, destinationCluster, wanted);
+        Map<String, Set<AclOperation>> needs = new TreeMap<>();
+        for (StreamMapping m : plan.streams()) {
+            readByStream.get(m).forEach(t -> needs.computeIfAbsent(m.namer().destinationFor(t), k -> new TreeSet<>()).addAll(destinationNeeds(m)));
+            if (m.onError() == ErrorPolicy.DEAD_LETTER) {
+                needs.computeIfAbsent(m.deadLetterTopic(), k -> new TreeSet<>()).add(AclOperation.WRITE);
+            }
+        }
+        Set<String> deniedOnDestination = new TreeSet<>();
+        Map<String, TopicDescription> existing = describe(destination, destinationCluster, wanted, deniedOnDestination);
+        deniedOnDestination.forEach(t -> problems.add(destinationProblem(t, needs.get(t), true, needs.get(t))));
+        existing.values().forEach(d -> missing(d, needs.get(d.name())).ifPresent(ops -> problems.add(destinationProblem(d.name(), ops, false,
+                needs.get(d.name())))));
+        if (!problems.isEmpty()) {
+            throw new MissingPermissionsException(problems);
+        }
         Map<String, Map<String, String>> copied = copiedConfigs(sourceDescriptions.keySet());
 
         Map<String, NewTopic> toCreate = new HashMap<>();
@@ -137,9 +168,15 @@ public final class DestinationTopics implements TaskGuard {
                 }
             }
         }
-        Set<String> created = create(toCreate, sourcesOf);
+        Set<String> created = create(toCreate, sourcesOf, needs);
         if (!created.isEmpty()) {
-            existing.putAll(describeCreated(created));
+            Map<String, TopicDescription> described = describeCreated(created);
+            described.values().forEach(d -> missing(d, needs.get(d.name())).ifPresent(ops -> problems.add(destinationProblem(d.name(), ops, false,
+                    needs.get(d.name())))));
+            if (!problems.isEmpty()) {
+                throw new MissingPermissionsException(problems);
+            }
+            existing.putAll(described);
         }
 
         Map<String, Integer> toGrow = new TreeMap<>();
@@ -326,11 +363,12 @@ public final class DestinationTopics implements TaskGuard {
                         ? op.configEntry().name() + "=" + op.configEntry().value() : op.configEntry().name() + " back to default").toList()));
     }
 
-    private Set<String> create(Map<String, NewTopic> toCreate, Map<String, Set<String>> sourcesOf) {
+    private Set<String> create(Map<String, NewTopic> toCreate, Map<String, Set<String>> sourcesOf, Map<String, Set<AclOperation>> needs) {
         if (toCreate.isEmpty()) {
             return Set.of();
         }
         Set<String> created = new HashSet<>();
+        List<String> refused = new ArrayList<>();
         Map<String, KafkaFuture<Void>> results = destination.createTopics(toCreate.values(),
                 new CreateTopicsOptions().timeoutMs((int) timeout.toMillis())).values();
         for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
@@ -341,12 +379,19 @@ public final class DestinationTopics implements TaskGuard {
                 log.info("Created destination topic '{}' on {} with {} partitions and {}{}", topic.name(), destinationCluster,
                         topic.numPartitions(), new TreeMap<>(topic.configs()), from == null ? " (dead-letter topic)" : " (copied from source topic " + from + ")");
             } catch (ClusterUnavailableException e) {
+                if (e.getCause() instanceof TopicAuthorizationException || e.getCause() instanceof ClusterAuthorizationException) {
+                    refused.add(destinationProblem(result.getKey(), Set.of(AclOperation.CREATE), false, needs.get(result.getKey())));
+                    continue;
+                }
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
                 // created concurrently by another instance: describe it like any existing topic
             }
             created.add(result.getKey());
+        }
+        if (!refused.isEmpty()) {
+            throw new MissingPermissionsException(refused);
         }
         return created;
     }
@@ -400,20 +445,87 @@ public final class DestinationTopics implements TaskGuard {
 
     /** Descriptions of the topics that exist; missing ones are left out. */
     private Map<String, TopicDescription> describe(Admin admin, ClusterRef cluster, Set<String> topics) {
+        Set<String> denied = new TreeSet<>();
+        Map<String, TopicDescription> found = describe(admin, cluster, topics, denied);
+        if (!denied.isEmpty()) {
+            throw new MissingPermissionsException(denied.stream().map(t -> Refusals.missingAcl(cluster, "topic", t, Set.of(AclOperation.DESCRIBE),
+                    "Ferry reads its partition count")).toList());
+        }
+        return found;
+    }
+
+    /**
+     * Descriptions of the topics that exist and that Ferry may describe, with the operations Ferry's principal may do
+     * on each; missing ones are left out, and the ones it may not describe are added to {@code denied}.
+     */
+    private Map<String, TopicDescription> describe(Admin admin, ClusterRef cluster, Set<String> topics, Set<String> denied) {
         Map<String, TopicDescription> found = new HashMap<>();
         if (topics.isEmpty()) {
             return found;
         }
-        admin.describeTopics(topics).topicNameValues().forEach((name, future) -> {
+        admin.describeTopics(topics, new DescribeTopicsOptions().includeAuthorizedOperations(true)).topicNameValues().forEach((name, future) -> {
             try {
                 found.put(name, get(future, cluster, "describing topic '" + name + "'"));
             } catch (ClusterUnavailableException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                if (e.getCause() instanceof TopicAuthorizationException) {
+                    denied.add(name);
+                } else if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw e;
                 }
             }
         });
         return found;
+    }
+
+    /** What Ferry does on a source topic: READ to copy it, DESCRIBE_CONFIGS to follow its settings. */
+    static final Set<AclOperation> SOURCE_TOPIC_NEEDS = Collections.unmodifiableSet(new TreeSet<>(Set.of(AclOperation.READ, AclOperation.DESCRIBE_CONFIGS)));
+
+    /**
+     * What Ferry does on a destination topic of {@code stream}; see README "Security". ALTER_CONFIGS includes
+     * DESCRIBE_CONFIGS, and READ and WRITE include DESCRIBE, in Kafka's authorizer.
+     */
+    static Set<AclOperation> destinationNeeds(StreamMapping stream) {
+        Set<AclOperation> ops = new TreeSet<>(Set.of(AclOperation.WRITE, AclOperation.READ, AclOperation.ALTER_CONFIGS));
+        if (stream.partitioning() == Partitioning.PRESERVE && stream.followPartitions()) {
+            ops.add(AclOperation.ALTER);
+        }
+        return ops;
+    }
+
+    private static final Map<AclOperation, String> PURPOSES = Map.of(
+            AclOperation.READ, "READ to read its records",
+            AclOperation.DESCRIBE, "DESCRIBE to see it",
+            AclOperation.DESCRIBE_CONFIGS, "DESCRIBE_CONFIGS to read its settings",
+            AclOperation.WRITE, "WRITE to write copies",
+            AclOperation.ALTER_CONFIGS, "ALTER_CONFIGS to read and follow the source's settings",
+            AclOperation.ALTER, "ALTER to add partitions as the source gains them",
+            AclOperation.CREATE, "CREATE to create it");
+
+    private static String purposes(Collection<AclOperation> ops) {
+        return ops.stream().map(o -> PURPOSES.getOrDefault(o, o.name())).collect(Collectors.joining(", "));
+    }
+
+    /** @param topicNeeds everything Ferry does on the topic: tells a topic of copies (READ among them) from a dead-letter topic */
+    private String destinationProblem(String topic, Set<AclOperation> ops, boolean notEvenDescribe, Set<AclOperation> topicNeeds) {
+        Set<AclOperation> all = new TreeSet<>(ops == null ? Set.of() : ops);
+        if (notEvenDescribe) {
+            all.add(AclOperation.DESCRIBE);
+        }
+        String why = topicNeeds != null && topicNeeds.contains(AclOperation.READ)
+                ? "Ferry copies into it, and reads it back for the duplicate check after a restart and for offset translation: "
+                : "dead letters go there: ";
+        return Refusals.missingAcl(destinationCluster, "topic", topic, all, why + purposes(all));
+    }
+
+    /** The operations of {@code needed} that the description says Ferry may not do; empty if all allowed or unknown. */
+    private static Optional<Set<AclOperation>> missing(TopicDescription description, Set<AclOperation> needed) {
+        Set<AclOperation> allowed = description.authorizedOperations();
+        if (allowed == null || needed == null) {
+            return Optional.empty();   // a broker that does not report them: Kafka's own refusal comes later
+        }
+        Set<AclOperation> missing = new TreeSet<>(needed);
+        missing.removeAll(allowed);
+        return missing.isEmpty() ? Optional.empty() : Optional.of(missing);
     }
 
     private static int partitions(TopicDescription description) {

@@ -26,7 +26,9 @@ import org.springframework.kafka.streams.KafkaStreamsMicrometerListener;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.ferry.cluster.ClusterMonitor;
+import dev.ferry.cluster.ClientIdentity;
 import dev.ferry.cluster.ClusterRef;
+import dev.ferry.cluster.GroupPermissions;
 import dev.ferry.cluster.CrossClusterClientSupplier;
 import dev.ferry.cluster.DeadLetterProducer;
 import dev.ferry.cluster.DestinationTopics;
@@ -95,8 +97,10 @@ public class FerryConfiguration {
     /** On start, before the web server and Streams: destination topics exist and are fit (see the class). */
     @Bean
     DestinationTopicCheck destinationTopicCheck(FerryProperties properties, List<ClusterMonitor> clusterMonitors, DestinationTopics destinationTopics,
-                                                ReplicationPlan plan) {
-        return new DestinationTopicCheck(clusterMonitors, properties.adminTimeout(), destinationTopics, plan);
+                                                ReplicationPlan plan, Admin sourceAdmin) {
+        return new DestinationTopicCheck(clusterMonitors, properties.adminTimeout(), destinationTopics, plan,
+                () -> GroupPermissions.missingRead(sourceAdmin, source(properties), KafkaSettings.applicationId(properties), properties.adminTimeout())
+                        .stream().toList());
     }
 
     @Bean
@@ -181,7 +185,8 @@ public class FerryConfiguration {
         FerryProperties.OffsetSyncProperties sync = properties.offsetSync();
         GroupFilter groups = new GroupFilter(patterns(sync.groups(), "ferry.offset-sync.groups"), patterns(sync.exclude(), "ferry.offset-sync.exclude"),
                 KafkaSettings.applicationId(properties));
-        return new GroupOffsetSync(sourceAdmin, destinationAdmin, destinationReaders, plan, groups, new OffsetTranslator(),
+        return new GroupOffsetSync(sourceAdmin, source(properties), destinationAdmin, destination(properties), destinationReaders, plan, groups,
+                new OffsetTranslator(),
                 properties.adminTimeout(), Clock.systemUTC());
     }
 
@@ -238,10 +243,11 @@ public class FerryConfiguration {
     }
 
     private static ClusterRef source(FerryProperties p) {
-        return new ClusterRef("source", p.source().alias(), p.source().bootstrapServers());
+        return new ClusterRef("source", p.source().alias(), p.source().bootstrapServers(), ClientIdentity.of(p.source().properties()));
     }
 
     private static ClusterRef destination(FerryProperties p) {
-        return new ClusterRef("destination", p.destination().alias(), p.destination().bootstrapServers());
+        return new ClusterRef("destination", p.destination().alias(), p.destination().bootstrapServers(),
+                ClientIdentity.of(p.destination().properties()));
     }
 }

@@ -11,6 +11,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 
 import dev.ferry.cluster.ClusterUnavailableException;
+import dev.ferry.cluster.MissingPermissionsException;
 import dev.ferry.mapping.TopicProvisioningException;
 
 /** Turns Ferry's startup failures into Boot's short "what went wrong / what to do" report instead of a stack trace. */
@@ -19,6 +20,10 @@ class FerryFailureAnalyzer implements FailureAnalyzer {
     @Override
     public FailureAnalysis analyze(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof MissingPermissionsException) {
+                return new FailureAnalysis(t.getMessage(), "Add the ACLs named above (README \"Security\" lists every ACL Ferry needs, per feature), "
+                        + "then start Ferry again.", t);
+            }
             if (t instanceof TopicProvisioningException) {
                 return new FailureAnalysis(t.getMessage(), "Fix the topics or the stream mapping named above, then start Ferry again.", t);
             }

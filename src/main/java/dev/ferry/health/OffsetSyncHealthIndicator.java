@@ -11,7 +11,11 @@ import org.springframework.boot.health.contributor.Health;
 
 import dev.ferry.offsets.GroupOffsetSync;
 
-/** Shows the last sync round and each group's last sync age; informational, so not part of readiness or liveness. */
+/**
+ * Shows the last sync round and each group's last sync age; DOWN when the last round failed for a group (a missing ACL
+ * names itself in {@code lastRoundError}), UNKNOWN when it saw no group at all. Not part of readiness or liveness: copying
+ * goes on without offset sync.
+ */
 public final class OffsetSyncHealthIndicator extends AbstractHealthIndicator {
 
     private final GroupOffsetSync sync;
@@ -30,6 +34,11 @@ public final class OffsetSyncHealthIndicator extends AbstractHealthIndicator {
         if (round != null) {
             builder.withDetail("lastRound", round.finished().toString());
             builder.withDetail("lastRoundGroups", round.groups());
+            if (round.failed() > 0) {
+                builder.down().withDetail("lastRoundFailed", round.failed());
+            } else if (round.groups() == 0 && round.error() != null) {
+                builder.unknown();   // nothing to sync, or nothing Ferry may see: the error says which to check
+            }
             if (round.error() != null) {
                 builder.withDetail("lastRoundError", round.error());
             }

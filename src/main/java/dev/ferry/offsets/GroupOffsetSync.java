@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
@@ -33,6 +36,9 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.ferry.cluster.ClusterRef;
+import dev.ferry.cluster.MissingPermissionsException;
+import dev.ferry.cluster.Refusals;
 import dev.ferry.mapping.Partitioning;
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.mapping.StreamMapping;
@@ -51,6 +57,8 @@ public final class GroupOffsetSync {
 
     private final Admin source;
     private final Admin destination;
+    private final ClusterRef sourceCluster;
+    private final ClusterRef destinationCluster;
     private final Supplier<Consumer<byte[], byte[]>> destinationConsumers;
     private final ReplicationPlan plan;
     private final GroupFilter groups;
@@ -59,11 +67,18 @@ public final class GroupOffsetSync {
     private final Clock clock;
     private final Map<String, Instant> lastSynced = new ConcurrentHashMap<>();
     private volatile RoundReport lastRound;
+    /** Whether the last round saw no group at all; the warning that says why is logged once per such stretch. */
+    private volatile boolean sawNoGroup;
+    /** The last round's first failure: the same failure round after round is logged once (it stays in health). */
+    private volatile String lastError;
 
-    public GroupOffsetSync(Admin source, Admin destination, Supplier<Consumer<byte[], byte[]>> destinationConsumers, ReplicationPlan plan,
-                           GroupFilter groups, OffsetTranslator translator, Duration timeout, Clock clock) {
+    public GroupOffsetSync(Admin source, ClusterRef sourceCluster, Admin destination, ClusterRef destinationCluster,
+                           Supplier<Consumer<byte[], byte[]>> destinationConsumers, ReplicationPlan plan, GroupFilter groups,
+                           OffsetTranslator translator, Duration timeout, Clock clock) {
         this.source = source;
+        this.sourceCluster = sourceCluster;
         this.destination = destination;
+        this.destinationCluster = destinationCluster;
         this.destinationConsumers = destinationConsumers;
         this.plan = plan;
         this.groups = groups;
@@ -154,8 +169,8 @@ public final class GroupOffsetSync {
             // Several source partitions may land in one destination partition (key-hash): the earliest never skips.
             target.merge(new TopicPartition(t.destinationTopic(), t.destinationPartition()), t.destinationOffset(), Math::min);
         }
-        Map<TopicPartition, OffsetAndMetadata> current = get(destination.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
-                "reading the destination offsets of group '" + group + "'");
+        Map<TopicPartition, OffsetAndMetadata> current = allowed(() -> get(destination.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
+                "reading the destination offsets of group '" + group + "'"), destinationCluster, group, AclOperation.READ, DESTINATION_GROUP_PURPOSE);
         Map<TopicPartition, Long> forward = new TreeMap<>(BY_TOPIC_AND_PARTITION);
         Map<TopicPartition, Long> kept = new TreeMap<>(BY_TOPIC_AND_PARTITION);
         target.forEach((tp, offset) -> {
@@ -169,7 +184,8 @@ public final class GroupOffsetSync {
         if (!forward.isEmpty()) {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             forward.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, "ferry: translated from " + plan.sourceAlias())));
-            get(destination.alterConsumerGroupOffsets(group, offsets).all(), "committing the offsets of group '" + group + "' on the destination");
+            allowed(() -> get(destination.alterConsumerGroupOffsets(group, offsets).all(), "committing the offsets of group '" + group
+                    + "' on the destination"), destinationCluster, group, AclOperation.READ, DESTINATION_GROUP_PURPOSE);
         }
         lastSynced.put(group, clock.instant());
         return new CommitResult(group, forward.isEmpty() ? Outcome.UP_TO_DATE : Outcome.COMMITTED, forward, kept, translation);
@@ -191,6 +207,19 @@ public final class GroupOffsetSync {
             return lastRound;
         }
         String firstError = null;
+        if (all.isEmpty()) {
+            String warning = "Offset sync sees no consumer group on " + sourceCluster.describeRole() + " that ferry.offset-sync.groups "
+                    + "includes. A principal sees only the groups it may DESCRIBE: if there are groups to sync, allow " + sourceCluster.identity()
+                    .describePrincipal() + " to: kafka-acls.sh --bootstrap-server " + sourceCluster.bootstrapServers() + " --command-config "
+                    + "<admin.properties> --add --allow-principal '" + sourceCluster.identity().aclPrincipal() + "' --operation Describe --group '*'";
+            if (!sawNoGroup) {
+                log.warn(warning);
+            }
+            sawNoGroup = true;
+            lastRound = new RoundReport(clock.instant(), 0, 0, 0, 0, 0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin), warning);
+            return lastRound;
+        }
+        sawNoGroup = false;
         for (String group : all) {
             try {
                 CommitResult result = commit(group);
@@ -211,7 +240,9 @@ public final class GroupOffsetSync {
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
         lastRound = new RoundReport(clock.instant(), all.size(), committedGroups, partitions, active, failed, millis, firstError);
-        if (failed > 0) {
+        String previousError = lastError;
+        lastError = firstError;
+        if (failed > 0 && !Objects.equals(previousError, firstError)) {
             log.warn("Offset sync: {} groups, {} moved forward ({} partitions), {} skipped (active on destination), {} failed (first: {}) in {} ms",
                     all.size(), committedGroups, partitions, active, failed, firstError, millis);
         } else {
@@ -231,14 +262,33 @@ public final class GroupOffsetSync {
     }
 
     private Map<TopicPartition, OffsetAndMetadata> sourceOffsets(String group) {
-        return find(source.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), GroupIdNotFoundException.class,
-                "reading the offsets of group '" + group + "' on the source").orElse(Map.of());
+        return allowed(() -> find(source.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), GroupIdNotFoundException.class,
+                "reading the offsets of group '" + group + "' on the source").orElse(Map.of()),
+                sourceCluster, group, AclOperation.DESCRIBE, "offset sync reads its committed offsets");
     }
 
     private Optional<ConsumerGroupDescription> describe(Admin admin, String group) {
-        return find(admin.describeConsumerGroups(Set.of(group)).describedGroups().get(group), GroupIdNotFoundException.class,
-                "describing group '" + group + "' on the destination")
+        return allowed(() -> find(admin.describeConsumerGroups(Set.of(group)).describedGroups().get(group), GroupIdNotFoundException.class,
+                "describing group '" + group + "' on the destination"), destinationCluster, group, AclOperation.READ, DESTINATION_GROUP_PURPOSE)
                 .filter(d -> !(d.groupState() == GroupState.DEAD && d.members().isEmpty()));
+    }
+
+    private static final String DESTINATION_GROUP_PURPOSE = "offset sync commits the group's translated offsets there; READ also lets it "
+            + "see whether the group is active";
+
+    /**
+     * The call's result; a refusal by the cluster's authorizer becomes a {@link MissingPermissionsException} naming the
+     * cluster, principal, group, operation and the ACL to add.
+     */
+    private static <T> T allowed(java.util.function.Supplier<T> call, ClusterRef cluster, String group, AclOperation operation, String purpose) {
+        try {
+            return call.get();
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof GroupAuthorizationException) {
+                throw new MissingPermissionsException(List.of(Refusals.missingAcl(cluster, "group", group, List.of(operation), purpose)));
+            }
+            throw e;
+        }
     }
 
     private int destinationPartitions(String topic) {

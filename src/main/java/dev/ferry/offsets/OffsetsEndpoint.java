@@ -13,6 +13,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
+import dev.ferry.cluster.MissingPermissionsException;
+
 /**
  * {@code /actuator/offsets}: the groups the sync covers and when each was last synced; {@code GET .../{group}} is a
  * failover dry run; {@code POST .../{group}} commits the translation now (planned failover).
@@ -56,7 +58,12 @@ public class OffsetsEndpoint {
 
     @ReadOperation
     public WebEndpointResponse<Object> dryRun(@Selector String group) {
-        GroupOffsetSync.GroupTranslation t = sync.translate(group);
+        GroupOffsetSync.GroupTranslation t;
+        try {
+            t = sync.translate(group);
+        } catch (MissingPermissionsException e) {
+            return forbidden(group, e);
+        }
         if (!t.knownOnSource()) {
             return new WebEndpointResponse<>(Map.of("group", group, "error", "The group has no committed offsets on the source cluster"
                     + " for the topics Ferry replicates."), WebEndpointResponse.STATUS_NOT_FOUND);
@@ -66,7 +73,12 @@ public class OffsetsEndpoint {
 
     @WriteOperation
     public WebEndpointResponse<Object> commit(@Selector String group) {
-        GroupOffsetSync.CommitResult result = sync.commit(group);
+        GroupOffsetSync.CommitResult result;
+        try {
+            result = sync.commit(group);
+        } catch (MissingPermissionsException e) {
+            return forbidden(group, e);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("group", group);
         body.put("outcome", result.outcome());
@@ -86,6 +98,11 @@ public class OffsetsEndpoint {
                 return new WebEndpointResponse<>(body);
             }
         }
+    }
+
+    /** A cluster refused Ferry's principal: 403 with the ACL to add, instead of a 500 and a stack trace. */
+    private static WebEndpointResponse<Object> forbidden(String group, MissingPermissionsException e) {
+        return new WebEndpointResponse<>(Map.of("group", group, "error", e.getMessage()), 403);
     }
 
     private static Map<String, Object> describe(GroupOffsetSync.GroupTranslation t) {

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,16 @@ public final class BrokerProcess implements AutoCloseable {
     private long logStart;
 
     public BrokerProcess(Path dir) throws Exception {
+        this(dir, "PLAINTEXT", Map.of(), List.of());
+    }
+
+    /**
+     * @param protocol   the security protocol of the one listener that clients and the broker itself use
+     *                   ({@code PLAINTEXT}, {@code SSL}, {@code SASL_SSL}); the controller listener stays plaintext
+     * @param properties further server settings (TLS stores, SASL mechanisms, the authorizer)
+     * @param formatArgs further arguments of {@code kafka-storage format}, e.g. {@code --add-scram}
+     */
+    public BrokerProcess(Path dir, String protocol, Map<String, String> properties, List<String> formatArgs) throws Exception {
         this.dir = dir;
         this.port = freePort();
         int controller = freePort();
@@ -38,21 +50,36 @@ public final class BrokerProcess implements AutoCloseable {
                     <logger name="kafka.server.KafkaRaftServer" level="INFO"/>
                 </configuration>
                 """);
-        Files.writeString(dir.resolve("server.properties"), String.join("\n",
-                "process.roles=broker,controller", "node.id=1", "controller.quorum.voters=1@127.0.0.1:" + controller,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port, "controller.listener.names=CONTROLLER",
-                "inter.broker.listener.name=PLAINTEXT", "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "log.dirs=" + dir.resolve("data"), "num.partitions=1", "offsets.topic.replication.factor=1",
-                "transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
-                "share.coordinator.state.topic.replication.factor=1", "share.coordinator.state.topic.min.isr=1",
-                "group.initial.rebalance.delay.ms=0", "auto.create.topics.enable=false", ""));
+        Map<String, String> server = new LinkedHashMap<>();
+        server.put("process.roles", "broker,controller");
+        server.put("node.id", "1");
+        server.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
+        server.put("listeners", protocol + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
+        server.put("advertised.listeners", protocol + "://127.0.0.1:" + port);
+        server.put("controller.listener.names", "CONTROLLER");
+        server.put("inter.broker.listener.name", protocol);
+        server.put("listener.security.protocol.map", protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT");
+        server.put("log.dirs", dir.resolve("data").toString());
+        server.put("num.partitions", "1");
+        server.put("offsets.topic.replication.factor", "1");
+        server.put("transaction.state.log.replication.factor", "1");
+        server.put("transaction.state.log.min.isr", "1");
+        server.put("share.coordinator.state.topic.replication.factor", "1");
+        server.put("share.coordinator.state.topic.min.isr", "1");
+        server.put("group.initial.rebalance.delay.ms", "0");
+        server.put("auto.create.topics.enable", "false");
+        server.putAll(properties);
+        StringBuilder text = new StringBuilder();
+        server.forEach((key, value) -> text.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(dir.resolve("server.properties"), text);
         UUID uuid = UUID.randomUUID();
         java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
         String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array()).replace('-', 'A');
-        Process format = java("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", dir.resolve("server.properties").toString())
+        List<String> format = new ArrayList<>(List.of("format", "-t", clusterId, "-c", dir.resolve("server.properties").toString()));
+        format.addAll(formatArgs);
+        Process formatting = java("kafka.tools.StorageTool", format.toArray(String[]::new))
                 .redirectOutput(dir.resolve("format.log").toFile()).start();
-        if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+        if (!formatting.waitFor(60, TimeUnit.SECONDS) || formatting.exitValue() != 0) {
             throw new IllegalStateException("formatting the broker's storage failed: " + Files.readString(dir.resolve("format.log")));
         }
         start();
