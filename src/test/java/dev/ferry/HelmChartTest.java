@@ -136,10 +136,18 @@ class HelmChartTest {
         assertThat(list(at(container, "env"))).contains(Map.of("name", "EAST_JAAS_CONFIG",
                 "valueFrom", Map.of("secretKeyRef", Map.of("name", "ferry-credentials", "key", "east-jaas-config"))));
         assertThat(list(at(container, "env"))).noneMatch(e -> "LOGGING_STRUCTURED_FORMAT_CONSOLE".equals(map(e).get("name")));
+        // key stores as read-only files from the Secret, their password from the Secret too; a new version rolls the pods
+        assertThat(list(at(deployment, "spec", "template", "spec", "volumes"))).contains(Map.of("name", "west-tls",
+                "secret", Map.of("secretName", "ferry-west-tls", "defaultMode", 0440)));
+        assertThat(list(at(container, "volumeMounts"))).contains(Map.of("name", "west-tls", "mountPath", "/etc/ferry/west", "readOnly", true));
+        assertThat(list(at(container, "env"))).contains(Map.of("name", "WEST_STORE_PASSWORD",
+                "valueFrom", Map.of("secretKeyRef", Map.of("name", "ferry-credentials", "key", "west-store-password"))));
+        assertThat(map(at(deployment, "spec", "template", "metadata", "annotations"))).containsEntry("ferry.dev/secret-version-west-tls", "2026-12");
         assertThat(at(kind(manifests, "ServiceMonitor"), "spec", "endpoints", "0", "path")).isEqualTo("/actuator/prometheus");
 
         String applicationYml = (String) at(kind(manifests, "ConfigMap"), "data", "application.yml");
-        assertThat(applicationYml).contains("${EAST_JAAS_CONFIG}").doesNotContain("password");
+        assertThat(applicationYml).contains("${EAST_JAAS_CONFIG}").contains("ssl.keystore.password: ${WEST_STORE_PASSWORD}")
+                .contains("ssl.keystore.location: /etc/ferry/west/ferry.p12");
         Map<String, Object> config = map(new Yaml().load(applicationYml));
         assertThat(at(config, "ferry", "streams", "1", "rename")).isEqualTo("${source.alias}.${topic}");
         assertThat(at(config, "ferry", "streams", "0", "filter", "all", "1", "json", "gte")).isEqualTo(100);
