@@ -187,6 +187,31 @@ class SecuredClustersTest {
     }
 
     @Test
+    void aTopicThatAPatternMatchesLaterWithoutReadStopsFerryWithTheSameLine(CapturedOutput output) throws Exception {
+        String ferry = SecuredClusters.SOURCE_PRINCIPAL;
+        String west = SecuredClusters.DESTINATION_PRINCIPAL;
+        clusters.createSourceTopic("late.a", 1);
+        // everything for late.a; on the source only DESCRIBE for the rest of late.*, so late.b is visible but not readable
+        List<Acl> source = new ArrayList<>(sourceCopyAcls("late.a"));
+        source.add(new Acl(ferry, ResourceType.TOPIC, "late.", PatternType.PREFIXED, AclOperation.DESCRIBE));
+        List<Acl> destination = new ArrayList<>();
+        for (AclOperation op : List.of(AclOperation.CREATE, AclOperation.WRITE, AclOperation.READ, AclOperation.ALTER_CONFIGS, AclOperation.ALTER)) {
+            destination.add(new Acl(west, ResourceType.TOPIC, "east.late.", PatternType.PREFIXED, op));
+        }
+        clusters.grantOnSource(source);
+        clusters.grantOnDestination(destination);
+        try (ConfigurableApplicationContext context = startFerry(List.of("ferry.streams[0].name=late", "ferry.streams[0].source-pattern=late\\..*",
+                "ferry.streams[0].rename=east.${topic}"), "ferry.offset-sync.enabled=false")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Actuator.get(context, "/actuator/health/readiness").body().contains("\"status\":\"UP\""));
+            clusters.createSourceTopic("late.b", 1);
+            String expected = "Source cluster 'east' (" + clusters.sourceServers() + "): User:ferry may not READ, DESCRIBE_CONFIGS topic 'late.b'";
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Actuator.get(context, "/actuator/health/liveness").body())
+                    .contains("\"status\":\"DOWN\"").contains(expected).contains("--operation Read --operation DescribeConfigs --topic 'late.b'"));
+            assertThat(output.getAll()).contains(expected);
+        }
+    }
+
+    @Test
     void withoutDescribeOnTheSourceGroupsFerryCopiesAndSaysOnceWhyOffsetSyncSeesNoGroup(CapturedOutput output) throws Exception {
         String topic = "nogroups";
         clusters.createSourceTopic(topic, 1);
@@ -374,11 +399,16 @@ class SecuredClustersTest {
         return new Refusal(failure, seconds, events, text, report);
     }
 
+    /** Ferry with stream {@code orders} (a JSON filter, dead letters) and offset sync every second, under {@code overrides}. */
     private ConfigurableApplicationContext startFerry(String... overrides) throws Exception {
+        return startFerry(List.of("ferry.streams[0].name=orders", "ferry.streams[0].source=orders", "ferry.streams[0].destination=east.orders",
+                "ferry.streams[0].filter.json.path=/n", "ferry.streams[0].filter.json.gte=0", "ferry.streams[0].on-error=dead-letter"), overrides);
+    }
+
+    private ConfigurableApplicationContext startFerry(List<String> streams, String... overrides) throws Exception {
         List<String> settings = new ArrayList<>(clusters.ferrySettings());
-        settings.addAll(List.of("ferry.streams[0].name=orders", "ferry.streams[0].source=orders", "ferry.streams[0].destination=east.orders",
-                "ferry.streams[0].filter.json.path=/n", "ferry.streams[0].filter.json.gte=0", "ferry.streams[0].on-error=dead-letter",
-                "ferry.offset-sync.interval=1s"));
+        settings.addAll(streams);
+        settings.add("ferry.offset-sync.interval=1s");
         settings.addAll(List.of(overrides));
         return FerryRunner.start(clusters.sourceServers(), clusters.destinationServers(), settings.toArray(String[]::new));
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -49,12 +50,24 @@ public final class SecuredClusters implements AutoCloseable {
 
     public SecuredClusters(Path dir) throws Exception {
         this.certificates = new TestCertificates(dir.resolve("tls"));
-        this.source = new BrokerProcess(dir.resolve("source"), "SASL_SSL", sourceServer(), List.of(
-                "--add-scram", "SCRAM-SHA-512=[name=admin,password=" + ADMIN_PASSWORD + "]",
-                "--add-scram", "SCRAM-SHA-512=[name=ferry,password=" + FERRY_PASSWORD + "]"));
-        this.destination = new BrokerProcess(dir.resolve("destination"), "SSL", destinationServer(), List.of());
+        Map<String, String> sourceServer = sourceServer();
+        Map<String, String> destinationServer = destinationServer();
+        // both brokers start at once (each takes several seconds)
+        CompletableFuture<BrokerProcess> sourceStarted = CompletableFuture.supplyAsync(() -> broker(dir.resolve("source"), "SASL_SSL", sourceServer,
+                List.of("--add-scram", "SCRAM-SHA-512=[name=admin,password=" + ADMIN_PASSWORD + "]",
+                        "--add-scram", "SCRAM-SHA-512=[name=ferry,password=" + FERRY_PASSWORD + "]")));
+        this.destination = broker(dir.resolve("destination"), "SSL", destinationServer, List.of());
+        this.source = sourceStarted.join();
         this.sourceAdmin = Admin.create(withServers(sourceClient("admin", ADMIN_PASSWORD), source.servers()));
         this.destinationAdmin = Admin.create(withServers(destinationClient(certificates.keystore("admin")), destination.servers()));
+    }
+
+    private static BrokerProcess broker(Path dir, String protocol, Map<String, String> server, List<String> formatArgs) {
+        try {
+            return new BrokerProcess(dir, protocol, server, formatArgs);
+        } catch (Exception e) {
+            throw new IllegalStateException("the " + protocol + " broker in " + dir + " did not start", e);
+        }
     }
 
     private Map<String, String> sourceServer() throws Exception {
