@@ -212,6 +212,33 @@ class SecuredClustersTest {
     }
 
     @Test
+    void writeTakenAwayWhileRunningStopsFerryNamingTheClusterPrincipalAndTopicInAFewLines(CapturedOutput output) throws Exception {
+        String topic = "revoked";
+        clusters.createSourceTopic(topic, 1);
+        clusters.grantOnSource(sourceAcls(topic));
+        List<Acl> destination = destinationAcls("east." + topic, topic + ".dlq");
+        clusters.grantOnDestination(destination);
+        try (ConfigurableApplicationContext ferry = startFerry("ferry.streams[0].source=" + topic, "ferry.streams[0].destination=east." + topic,
+                "ferry.streams[0].dead-letter-topic=" + topic + ".dlq", "ferry.offset-sync.enabled=false")) {
+            produce(topic, 5);
+            await().atMost(Duration.ofSeconds(60)).until(() -> end("east." + topic) == 5);
+            Acl write = destination.stream().filter(a -> a.operation() == AclOperation.WRITE && a.name().equals("east." + topic)).findFirst().orElseThrow();
+            clusters.destinationAdmin().deleteAcls(List.of(write.binding().toFilter())).all().get(30, TimeUnit.SECONDS);
+            int before = output.getAll().length();
+            long start = System.nanoTime();
+            produce(topic, 5);
+            String expected = "Destination cluster 'west' (" + clusters.destinationServers() + "): User:CN=ferry may not WRITE topic 'east." + topic + "'";
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(Actuator.get(ferry, "/actuator/health/liveness").body())
+                    .contains("\"status\":\"DOWN\"").contains(expected));
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            List<String> events = output.getAll().substring(before).lines().filter(l -> l.matches("^\\d{4}-\\d{2}-\\d{2}T.*")).toList();
+            System.out.printf("REFUSAL WRITE taken away while running: stopped after %d s, %d log events%n", seconds, events.size());
+            assertThat(events).hasSizeLessThan(60);
+            assertThat(end("east." + topic)).isEqualTo(5);
+        }
+    }
+
+    @Test
     void withoutDescribeOnTheSourceGroupsFerryCopiesAndSaysOnceWhyOffsetSyncSeesNoGroup(CapturedOutput output) throws Exception {
         String topic = "nogroups";
         clusters.createSourceTopic(topic, 1);

@@ -4,12 +4,17 @@ import java.security.cert.CertificateExpiredException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 
 /**
  * What Ferry tells an operator when a cluster refuses it: which cluster, which principal, what was refused and what to
@@ -83,6 +88,28 @@ public final class Refusals {
                 + (resourceType.equals("cluster") ? "" : " '" + name + "'") + " (" + purpose + "). Allow it: kafka-acls.sh --bootstrap-server "
                 + cluster.bootstrapServers() + " --command-config <admin.properties> --add --allow-principal '" + cluster.identity().aclPrincipal()
                 + "' " + options + " " + resource;
+    }
+
+    /**
+     * Explains an authorization failure of a running client (an ACL taken away after startup): a topic Ferry reads from
+     * is a source topic (READ on the source), any other one a destination topic (WRITE on the destination), a group is
+     * Ferry's own on the source.
+     *
+     * @param isSourceTopic whether a stream reads the topic
+     * @param group         Ferry's consumer group on the source
+     */
+    public static String authorization(AuthorizationException failure, ClusterRef source, ClusterRef destination,
+                                       Predicate<String> isSourceTopic, String group) {
+        if (failure instanceof TopicAuthorizationException topics && !topics.unauthorizedTopics().isEmpty()) {
+            return topics.unauthorizedTopics().stream().sorted().map(t -> isSourceTopic.test(t)
+                    ? missingAcl(source, "topic", t, List.of(AclOperation.READ), "copying reads it")
+                    : missingAcl(destination, "topic", t, List.of(AclOperation.WRITE), "copies are written there")).collect(Collectors.joining("\n"));
+        }
+        if (failure instanceof GroupAuthorizationException) {
+            return missingAcl(source, "group", group, List.of(AclOperation.READ), "Ferry's Kafka Streams consumer group");
+        }
+        return "a cluster refused " + source.identity().describePrincipal() + " (source) or " + destination.identity().describePrincipal()
+                + " (destination): " + failure.getMessage() + ". README \"Security\" lists the ACLs Ferry needs.";
     }
 
     /** READ -> Read, DESCRIBE_CONFIGS -> DescribeConfigs, as kafka-acls takes them. */

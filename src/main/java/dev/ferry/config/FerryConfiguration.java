@@ -29,6 +29,7 @@ import dev.ferry.cluster.ClusterMonitor;
 import dev.ferry.cluster.ClientIdentity;
 import dev.ferry.cluster.ClusterRef;
 import dev.ferry.cluster.GroupPermissions;
+import dev.ferry.cluster.Refusals;
 import dev.ferry.cluster.CrossClusterClientSupplier;
 import dev.ferry.cluster.DeadLetterProducer;
 import dev.ferry.cluster.DestinationTopics;
@@ -125,7 +126,7 @@ public class FerryConfiguration {
     }
 
     @Bean
-    StreamsBuilderFactoryBean ferryStreams(KafkaSettings settings, ReplicationPlan plan, ReplicationCounters counters,
+    StreamsBuilderFactoryBean ferryStreams(FerryProperties properties, KafkaSettings settings, ReplicationPlan plan, ReplicationCounters counters,
                                            ReplicationMetrics metrics, MeterRegistry registry, DestinationTail destinationTail,
                                            DestinationTopics destinationTopics, ErrorPolicies errorPolicies, FerryStop stop) {
         StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(
@@ -145,7 +146,8 @@ public class FerryConfiguration {
             }
         });
         factory.setLeaveGroupOnClose(true);
-        factory.setStreamsUncaughtExceptionHandler(new StreamThreadFailures(stop));
+        factory.setStreamsUncaughtExceptionHandler(new StreamThreadFailures(stop, denied -> Refusals.authorization(denied, source(properties),
+                destination(properties), topic -> !plan.readersOf(topic).isEmpty(), KafkaSettings.applicationId(properties))));
         return factory;
     }
 

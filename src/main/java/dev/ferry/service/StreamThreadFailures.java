@@ -1,5 +1,8 @@
 package dev.ferry.service;
 
+import java.util.function.Function;
+
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,9 +17,12 @@ public final class StreamThreadFailures implements StreamsUncaughtExceptionHandl
     private static final Logger log = LoggerFactory.getLogger(StreamThreadFailures.class);
 
     private final FerryStop stop;
+    private final Function<AuthorizationException, String> explainDenied;
 
-    public StreamThreadFailures(FerryStop stop) {
+    /** @param explainDenied names the cluster, principal, resource and ACL of an authorization failure */
+    public StreamThreadFailures(FerryStop stop, Function<AuthorizationException, String> explainDenied) {
         this.stop = stop;
+        this.explainDenied = explainDenied;
     }
 
     @Override
@@ -24,7 +30,7 @@ public final class StreamThreadFailures implements StreamsUncaughtExceptionHandl
         if (stop.stopped()) {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
-        String reason = FatalCauses.reasonToStop(exception);
+        String reason = FatalCauses.reasonToStop(exception, explainDenied);
         if (reason != null) {
             stop.stop(reason);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

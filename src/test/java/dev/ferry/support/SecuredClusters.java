@@ -181,7 +181,7 @@ public final class SecuredClusters implements AutoCloseable {
             return new Acl(principal, type, name, PatternType.LITERAL, operation);
         }
 
-        AclBinding binding() {
+        public AclBinding binding() {
             return new AclBinding(new ResourcePattern(type, name, patternType), new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
         }
     }
