@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -118,87 +122,197 @@ public final class GroupOffsetSync {
 
     /** A dry run: nothing is written. */
     public GroupTranslation translate(String group) {
-        long begin = System.nanoTime();
-        Map<TopicPartition, OffsetAndMetadata> committed = sourceOffsets(group);
-        Optional<ConsumerGroupDescription> onDestination = describe(destination, group);
-        boolean active = onDestination.map(d -> !d.members().isEmpty()).orElse(false);
-        String state = onDestination.map(d -> d.groupState().toString()).orElse("NONE");
-        List<Translation> translations = new ArrayList<>();
-        try (Consumer<byte[], byte[]> consumer = destinationConsumers.get()) {
-            Map<String, Integer> partitionCounts = new HashMap<>();
-            List<Map.Entry<TopicPartition, OffsetAndMetadata>> sorted = committed.entrySet().stream()
-                    .filter(e -> e.getValue() != null).sorted(Map.Entry.comparingByKey(BY_TOPIC_AND_PARTITION)).toList();
-            for (Map.Entry<TopicPartition, OffsetAndMetadata> e : sorted) {
-                TopicPartition tp = e.getKey();
-                long offset = e.getValue().offset();
-                for (StreamMapping m : plan.readersOf(tp.topic())) {
-                    String target = m.namer().destinationFor(tp.topic());
-                    if (m.partitioning() == Partitioning.PRESERVE) {
-                        TopicPartition dtp = new TopicPartition(target, tp.partition());
-                        KafkaPartitionLog partitionLog = new KafkaPartitionLog(consumer, dtp, plan.headers());
-                        OffsetTranslator.Result r = translator.toDestination(partitionLog, tp.topic(), tp.partition(), offset);
-                        translations.add(new Translation(tp.topic(), tp.partition(), offset, target, tp.partition(), r.offset(),
-                                partitionLog.endOffset(), r.redeliver(), r.exact(), r.fetches()));
-                    } else {
-                        int count = partitionCounts.computeIfAbsent(target, this::destinationPartitions);
-                        for (int q = 0; q < count; q++) {
-                            KafkaPartitionLog partitionLog = new KafkaPartitionLog(consumer, new TopicPartition(target, q), plan.headers());
-                            OffsetTranslator.Result r = translator.conservative(partitionLog);
-                            translations.add(new Translation(tp.topic(), tp.partition(), offset, target, q, r.offset(), partitionLog.endOffset(),
-                                    r.redeliver(), r.exact(), r.fetches()));
-                        }
-                    }
-                }
-            }
-        }
-        return new GroupTranslation(group, !committed.isEmpty(), state, active, translations,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+        Batch batch = translateAll(List.of(group));
+        batch.throwIfFailed(group);
+        return batch.translations.get(group);
     }
 
     /** Translates and commits one group now (planned failover), with the same safety rules as the periodic sync. */
     public CommitResult commit(String group) {
-        GroupTranslation translation = translate(group);
-        if (!translation.knownOnSource()) {
-            return new CommitResult(group, Outcome.UNKNOWN_GROUP, Map.of(), Map.of(), translation);
-        }
-        if (translation.activeOnDestination()) {
-            return new CommitResult(group, Outcome.ACTIVE_ON_DESTINATION, Map.of(), Map.of(), translation);
-        }
-        Map<TopicPartition, Long> target = new HashMap<>();
-        for (Translation t : translation.partitions()) {
-            // Several source partitions may land in one destination partition (key-hash): the earliest never skips.
-            target.merge(new TopicPartition(t.destinationTopic(), t.destinationPartition()), t.destinationOffset(), Math::min);
-        }
-        Map<TopicPartition, OffsetAndMetadata> current = allowed(() -> get(destination.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(),
-                "reading the destination offsets of group '" + group + "'"), destinationCluster, group, AclOperation.READ, DESTINATION_GROUP_PURPOSE);
-        Map<TopicPartition, Long> forward = new TreeMap<>(BY_TOPIC_AND_PARTITION);
-        Map<TopicPartition, Long> kept = new TreeMap<>(BY_TOPIC_AND_PARTITION);
-        target.forEach((tp, offset) -> {
-            OffsetAndMetadata now = current.get(tp);
-            if (now != null && now.offset() >= offset) {
-                kept.put(tp, now.offset());
-            } else {
-                forward.put(tp, offset);
-            }
-        });
-        if (!forward.isEmpty()) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            forward.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, "ferry: translated from " + plan.sourceAlias())));
-            allowed(() -> get(destination.alterConsumerGroupOffsets(group, offsets).all(), "committing the offsets of group '" + group
-                    + "' on the destination"), destinationCluster, group, AclOperation.READ, DESTINATION_GROUP_PURPOSE);
-        }
-        lastSynced.put(group, clock.instant());
-        return new CommitResult(group, forward.isEmpty() ? Outcome.UP_TO_DATE : Outcome.COMMITTED, forward, kept, translation);
+        Batch batch = commitAll(List.of(group));
+        batch.throwIfFailed(group);
+        return batch.commits.get(group);
     }
 
-    /** One sync round over every included group; logs one line. Never throws. */
+    /** The groups of one batch: each translated and committed, or failed (one group's failure is not another's). */
+    private static final class Batch {
+        final Map<String, GroupTranslation> translations = new LinkedHashMap<>();
+        final Map<String, CommitResult> commits = new LinkedHashMap<>();
+        final Map<String, RuntimeException> failures = new LinkedHashMap<>();
+
+        void throwIfFailed(String group) {
+            RuntimeException failure = failures.get(group);
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /**
+     * Translates many groups together: their source offsets, destination states and current destination offsets each
+     * in one admin request for all, and the destination reads of all their searches shared ({@link DestinationReads}):
+     * one read round serves every partition of every group, and a range read once serves every later search.
+     */
+    private Batch translateAll(List<String> groupIds) {
+        long begin = System.nanoTime();
+        Batch batch = new Batch();
+        Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
+        groupIds.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec()));
+        ListConsumerGroupOffsetsResult sourceResult = source.listConsumerGroupOffsets(specs);
+        Map<String, KafkaFuture<ConsumerGroupDescription>> described = destination.describeConsumerGroups(groupIds).describedGroups();
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new LinkedHashMap<>();
+        Map<String, Optional<ConsumerGroupDescription>> onDestination = new HashMap<>();
+        for (String group : groupIds) {
+            try {
+                committed.put(group, allowed(() -> find(sourceResult.partitionsToOffsetAndMetadata(group), GroupIdNotFoundException.class,
+                        "reading the offsets of group '" + group + "' on the source").orElse(Map.of()),
+                        sourceCluster, group, AclOperation.DESCRIBE, "offset sync reads its committed offsets"));
+                onDestination.put(group, allowed(() -> find(described.get(group), GroupIdNotFoundException.class,
+                        "describing group '" + group + "' on the destination"), destinationCluster, group, AclOperation.READ, DESTINATION_GROUP_PURPOSE)
+                        .filter(d -> !(d.groupState() == GroupState.DEAD && d.members().isEmpty())));
+            } catch (RuntimeException e) {
+                batch.failures.put(group, e);
+                committed.remove(group);
+            }
+        }
+
+        /* One translation to make: exact (a search over a preserve-mode destination partition) or key-hash's conservative answer. */
+        record Row(TopicPartition source, long offset, TopicPartition destination, boolean exact) {
+        }
+        Map<String, List<Row>> rows = new LinkedHashMap<>();
+        Map<String, Integer> partitionCounts = new HashMap<>();
+        committed.forEach((group, offsets) -> {
+            List<Row> groupRows = new ArrayList<>();
+            offsets.entrySet().stream().filter(e -> e.getValue() != null).sorted(Map.Entry.comparingByKey(BY_TOPIC_AND_PARTITION)).forEach(e -> {
+                TopicPartition tp = e.getKey();
+                for (StreamMapping m : plan.readersOf(tp.topic())) {
+                    String target = m.namer().destinationFor(tp.topic());
+                    if (m.partitioning() == Partitioning.PRESERVE) {
+                        groupRows.add(new Row(tp, e.getValue().offset(), new TopicPartition(target, tp.partition()), true));
+                    } else {
+                        int count = partitionCounts.computeIfAbsent(target, this::destinationPartitions);
+                        for (int q = 0; q < count; q++) {
+                            groupRows.add(new Row(tp, e.getValue().offset(), new TopicPartition(target, q), false));
+                        }
+                    }
+                }
+            });
+            rows.put(group, groupRows);
+        });
+
+        try (Consumer<byte[], byte[]> consumer = destinationConsumers.get()) {
+            DestinationReads reads = new DestinationReads(consumer, plan.headers());
+            reads.open(rows.values().stream().flatMap(List::stream).map(Row::destination).collect(Collectors.toSet()));
+            // groups at the same source offset share one search
+            Map<Row, OffsetTranslator.Search> searches = new LinkedHashMap<>();
+            rows.values().stream().flatMap(List::stream).filter(Row::exact).forEach(r -> searches.computeIfAbsent(r, k -> translator.search(
+                    k.source().topic(), k.source().partition(), k.offset(), reads.start(k.destination()), reads.end(k.destination()))));
+            // every open search's next read in one round, until all are done
+            for (List<Map.Entry<Row, OffsetTranslator.Search>> open = openSearches(searches); !open.isEmpty(); open = openSearches(searches)) {
+                Map<OffsetTranslator.Search, DestinationReads.Read> wanted = new HashMap<>();
+                open.forEach(e -> wanted.put(e.getValue(), new DestinationReads.Read(e.getKey().destination(), e.getValue().nextOffset(),
+                        e.getValue().nextMax())));
+                Map<DestinationReads.Read, List<PartitionLog.Copy>> answers = reads.read(new HashSet<>(wanted.values()));
+                wanted.forEach((search, read) -> search.accept(answers.get(read)));
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+            rows.forEach((group, groupRows) -> {
+                List<Translation> translations = new ArrayList<>();
+                for (Row r : groupRows) {
+                    OffsetTranslator.Result result = r.exact() ? searches.get(r).result()
+                            : translator.conservative(reads.start(r.destination()), reads.end(r.destination()));
+                    translations.add(new Translation(r.source().topic(), r.source().partition(), r.offset(), r.destination().topic(),
+                            r.destination().partition(), result.offset(), reads.end(r.destination()), result.redeliver(), result.exact(), result.fetches()));
+                }
+                Optional<ConsumerGroupDescription> state = onDestination.getOrDefault(group, Optional.empty());
+                batch.translations.put(group, new GroupTranslation(group, !committed.get(group).isEmpty(),
+                        state.map(d -> d.groupState().toString()).orElse("NONE"), state.map(d -> !d.members().isEmpty()).orElse(false),
+                        translations, millis));
+            });
+        }
+        return batch;
+    }
+
+    private static <K> List<Map.Entry<K, OffsetTranslator.Search>> openSearches(Map<K, OffsetTranslator.Search> searches) {
+        return searches.entrySet().stream().filter(e -> !e.getValue().done()).toList();
+    }
+
+    /** Translates the groups together and commits each one's translation on the destination (never backwards, never an active group). */
+    private Batch commitAll(List<String> groupIds) {
+        Batch batch = translateAll(groupIds);
+        Map<String, Map<TopicPartition, Long>> targets = new LinkedHashMap<>();
+        batch.translations.forEach((group, translation) -> {
+            if (!translation.knownOnSource()) {
+                batch.commits.put(group, new CommitResult(group, Outcome.UNKNOWN_GROUP, Map.of(), Map.of(), translation));
+            } else if (translation.activeOnDestination()) {
+                batch.commits.put(group, new CommitResult(group, Outcome.ACTIVE_ON_DESTINATION, Map.of(), Map.of(), translation));
+            } else {
+                Map<TopicPartition, Long> target = new HashMap<>();
+                // Several source partitions may land in one destination partition (key-hash): the earliest never skips.
+                translation.partitions().forEach(t -> target.merge(new TopicPartition(t.destinationTopic(), t.destinationPartition()),
+                        t.destinationOffset(), Math::min));
+                targets.put(group, target);
+            }
+        });
+        if (targets.isEmpty()) {
+            return batch;
+        }
+        Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
+        targets.keySet().forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec()));
+        ListConsumerGroupOffsetsResult currentResult = destination.listConsumerGroupOffsets(specs);
+        Map<String, Map<TopicPartition, Long>> forwards = new LinkedHashMap<>();
+        Map<String, Map<TopicPartition, Long>> kepts = new LinkedHashMap<>();
+        Map<String, KafkaFuture<Void>> writes = new LinkedHashMap<>();
+        targets.forEach((group, target) -> {
+            try {
+                Map<TopicPartition, OffsetAndMetadata> current = allowed(() -> get(currentResult.partitionsToOffsetAndMetadata(group),
+                        "reading the destination offsets of group '" + group + "'"), destinationCluster, group, AclOperation.READ, DESTINATION_GROUP_PURPOSE);
+                Map<TopicPartition, Long> forward = new TreeMap<>(BY_TOPIC_AND_PARTITION);
+                Map<TopicPartition, Long> kept = new TreeMap<>(BY_TOPIC_AND_PARTITION);
+                target.forEach((tp, offset) -> {
+                    OffsetAndMetadata now = current.get(tp);
+                    if (now != null && now.offset() >= offset) {
+                        kept.put(tp, now.offset());
+                    } else {
+                        forward.put(tp, offset);
+                    }
+                });
+                forwards.put(group, forward);
+                kepts.put(group, kept);
+                if (!forward.isEmpty()) {
+                    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                    forward.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset, "ferry: translated from " + plan.sourceAlias())));
+                    writes.put(group, destination.alterConsumerGroupOffsets(group, offsets).all());   // all groups' writes in flight at once
+                }
+            } catch (RuntimeException e) {
+                batch.failures.put(group, e);
+            }
+        });
+        forwards.forEach((group, forward) -> {
+            try {
+                KafkaFuture<Void> write = writes.get(group);
+                if (write != null) {
+                    allowed(() -> get(write, "committing the offsets of group '" + group + "' on the destination"), destinationCluster, group,
+                            AclOperation.READ, DESTINATION_GROUP_PURPOSE);
+                }
+                lastSynced.put(group, clock.instant());
+                batch.commits.put(group, new CommitResult(group, forward.isEmpty() ? Outcome.UP_TO_DATE : Outcome.COMMITTED, forward,
+                        kepts.get(group), batch.translations.get(group)));
+            } catch (RuntimeException e) {
+                batch.failures.put(group, e);
+            }
+        });
+        return batch;
+    }
+
+    /** One sync round over every included group, all groups in one batch; logs one line. Never throws. */
     public RoundReport syncAll() {
         long begin = System.nanoTime();
         int committedGroups = 0;
         int partitions = 0;
         int active = 0;
-        int failed = 0;
         List<String> all;
+        Batch batch;
         try {
             all = groups();
         } catch (RuntimeException e) {
@@ -206,7 +320,6 @@ public final class GroupOffsetSync {
             log.warn("Offset sync round failed: {}", e.getMessage());
             return lastRound;
         }
-        String firstError = null;
         if (all.isEmpty()) {
             String warning = "Offset sync sees no consumer group on " + sourceCluster.describeRole() + " that ferry.offset-sync.groups "
                     + "includes. A principal sees only the groups it may DESCRIBE: if there are groups to sync, allow " + sourceCluster.identity()
@@ -220,24 +333,27 @@ public final class GroupOffsetSync {
             return lastRound;
         }
         sawNoGroup = false;
-        for (String group : all) {
-            try {
-                CommitResult result = commit(group);
-                switch (result.outcome()) {
-                    case COMMITTED -> {
-                        committedGroups++;
-                        partitions += result.committed().size();
-                    }
-                    case ACTIVE_ON_DESTINATION -> active++;
-                    default -> { }
-                }
-            } catch (RuntimeException e) {
-                failed++;
-                if (firstError == null) {
-                    firstError = group + ": " + e.getMessage();
-                }
+        try {
+            batch = commitAll(all);
+        } catch (RuntimeException e) {
+            // the destination reads failed for the whole batch
+            batch = new Batch();
+            for (String group : all) {
+                batch.failures.put(group, e);
             }
         }
+        for (CommitResult result : batch.commits.values()) {
+            switch (result.outcome()) {
+                case COMMITTED -> {
+                    committedGroups++;
+                    partitions += result.committed().size();
+                }
+                case ACTIVE_ON_DESTINATION -> active++;
+                default -> { }
+            }
+        }
+        int failed = batch.failures.size();
+        String firstError = batch.failures.entrySet().stream().findFirst().map(e -> e.getKey() + ": " + e.getValue().getMessage()).orElse(null);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
         lastRound = new RoundReport(clock.instant(), all.size(), committedGroups, partitions, active, failed, millis, firstError);
         String previousError = lastError;
@@ -245,7 +361,7 @@ public final class GroupOffsetSync {
         if (failed > 0 && !Objects.equals(previousError, firstError)) {
             log.warn("Offset sync: {} groups, {} moved forward ({} partitions), {} skipped (active on destination), {} failed (first: {}) in {} ms",
                     all.size(), committedGroups, partitions, active, failed, firstError, millis);
-        } else {
+        } else if (failed == 0) {
             log.info("Offset sync: {} groups, {} moved forward ({} partitions), {} skipped (active on destination) in {} ms",
                     all.size(), committedGroups, partitions, active, millis);
         }
@@ -259,18 +375,6 @@ public final class GroupOffsetSync {
 
     public RoundReport lastRound() {
         return lastRound;
-    }
-
-    private Map<TopicPartition, OffsetAndMetadata> sourceOffsets(String group) {
-        return allowed(() -> find(source.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), GroupIdNotFoundException.class,
-                "reading the offsets of group '" + group + "' on the source").orElse(Map.of()),
-                sourceCluster, group, AclOperation.DESCRIBE, "offset sync reads its committed offsets");
-    }
-
-    private Optional<ConsumerGroupDescription> describe(Admin admin, String group) {
-        return allowed(() -> find(admin.describeConsumerGroups(Set.of(group)).describedGroups().get(group), GroupIdNotFoundException.class,
-                "describing group '" + group + "' on the destination"), destinationCluster, group, AclOperation.READ, DESTINATION_GROUP_PURPOSE)
-                .filter(d -> !(d.groupState() == GroupState.DEAD && d.members().isEmpty()));
     }
 
     private static final String DESTINATION_GROUP_PURPOSE = "offset sync commits the group's translated offsets there; READ also lets it "

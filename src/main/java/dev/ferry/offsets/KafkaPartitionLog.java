@@ -62,7 +62,7 @@ final class KafkaPartitionLog implements PartitionLog {
                     break;
                 }
                 if (r.offset() >= offset) {
-                    copies.add(copyOf(r));
+                    copies.add(copyOf(r, headers));
                 }
             }
         }
@@ -72,7 +72,8 @@ final class KafkaPartitionLog implements PartitionLog {
         return copies;
     }
 
-    private Copy copyOf(ConsumerRecord<byte[], byte[]> r) {
+    /** The record's destination offset and source coordinates; a record without Ferry's headers has none. */
+    static Copy copyOf(ConsumerRecord<byte[], byte[]> r, SourceHeaders headers) {
         String topic = SourceHeaders.text(r.headers(), headers.topic());
         long partitionNumber = SourceHeaders.number(r.headers(), headers.partition());
         long offset = SourceHeaders.number(r.headers(), headers.offset());

@@ -32,40 +32,118 @@ public final class OffsetTranslator {
 
     /** Source {@code (topic, partition, committed)} to the offset in a preserve-mode destination partition. */
     public Result toDestination(PartitionLog log, String sourceTopic, int sourcePartition, long committed) {
-        Counter fetches = new Counter(log);
-        long start = log.startOffset();
-        long end = log.endOffset();
-        long lo = start;
-        long hi = end;
-        while (lo < hi) {
-            long mid = lo + (hi - lo) / 2;
-            List<PartitionLog.Copy> at = fetches.read(mid, 1);
-            if (at.isEmpty()) {
-                hi = mid;
-            } else if (unconsumed(at.get(0), sourceTopic, sourcePartition, committed)) {
-                hi = mid;
-            } else {
-                lo = at.get(0).offset() + 1;
+        Search search = search(sourceTopic, sourcePartition, committed, log.startOffset(), log.endOffset());
+        while (!search.done()) {
+            search.accept(log.read(search.nextOffset(), search.nextMax()));
+        }
+        return search.result();
+    }
+
+    /**
+     * The same translation as {@link #toDestination}, as a sequence of reads that the caller performs: so that one
+     * round of reads can serve the searches of many partitions (and many groups) at once ({@link DestinationReads}).
+     *
+     * @param start, end the destination partition's offset range, taken once for the whole search
+     */
+    public Search search(String sourceTopic, int sourcePartition, long committed, long start, long end) {
+        return new Search(sourceTopic, sourcePartition, committed, start, end, verifyWindow);
+    }
+
+    /**
+     * One translation in progress: a binary search over single-record reads for a candidate, then a short forward read
+     * ({@code verifyWindow} records) past consumed copies that follow it (a re-copied run). Ask {@link #nextOffset()} /
+     * {@link #nextMax()} for the read it needs and {@link #accept} its records, until {@link #done()}.
+     */
+    public static final class Search {
+
+        private final String topic;
+        private final int partition;
+        private final long committed;
+        private final long start;
+        private final long end;
+        private final int verifyWindow;
+        private long lo;
+        private long hi;
+        private boolean verifying;
+        private long answer;
+        private long position;
+        private long scanned;
+        private boolean done;
+        private int fetches;
+
+        private Search(String topic, int partition, long committed, long start, long end, int verifyWindow) {
+            this.topic = topic;
+            this.partition = partition;
+            this.committed = committed;
+            this.start = start;
+            this.end = end;
+            this.verifyWindow = verifyWindow;
+            this.lo = start;
+            this.hi = end;
+            if (lo >= hi) {
+                startVerifying();
             }
         }
-        // lo: every earlier copy the search looked at was consumed. Move past consumed copies that follow (a re-copied run).
-        long answer = Math.min(lo, end);
-        long position = answer;
-        long scanned = 0;
-        while (scanned < verifyWindow && position < end) {
-            List<PartitionLog.Copy> batch = fetches.read(position, (int) Math.min(500, verifyWindow - scanned));
-            if (batch.isEmpty()) {
-                break;
+
+        public boolean done() {
+            return done;
+        }
+
+        /** Where the next read starts. */
+        public long nextOffset() {
+            return verifying ? position : lo + (hi - lo) / 2;
+        }
+
+        /** How many records the next read may return at most. */
+        public int nextMax() {
+            return verifying ? (int) Math.min(500, verifyWindow - scanned) : 1;
+        }
+
+        /** The records of the read asked for: from the first one at or after {@link #nextOffset()}; empty if none before the end. */
+        public void accept(List<PartitionLog.Copy> copies) {
+            fetches++;
+            if (!verifying) {
+                long mid = nextOffset();
+                if (copies.isEmpty() || unconsumed(copies.get(0), topic, partition, committed)) {
+                    hi = mid;
+                } else {
+                    lo = copies.get(0).offset() + 1;
+                }
+                if (lo >= hi) {
+                    startVerifying();   // lo: every earlier copy the search looked at was consumed
+                }
+                return;
             }
-            for (PartitionLog.Copy copy : batch) {
-                if (!unconsumed(copy, sourceTopic, sourcePartition, committed)) {
+            if (copies.isEmpty()) {
+                done = true;
+                return;
+            }
+            for (PartitionLog.Copy copy : copies) {
+                if (copy.offset() >= end) {
+                    break;
+                }
+                if (!unconsumed(copy, topic, partition, committed)) {
                     answer = copy.offset() + 1;
                 }
                 position = copy.offset() + 1;
             }
-            scanned += batch.size();
+            scanned += copies.size();
+            done = scanned >= verifyWindow || position >= end;
         }
-        return new Result(Math.max(answer, start), 0, true, fetches.count);
+
+        private void startVerifying() {
+            verifying = true;
+            answer = Math.min(lo, end);
+            position = answer;
+            done = verifyWindow <= 0 || position >= end;
+        }
+
+        public Result result() {
+            if (!done) {
+                throw new IllegalStateException("the search for " + topic + "-" + partition + " at " + committed + " is not done");
+            }
+            return new Result(Math.max(answer, start), 0, true, fetches);
+        }
     }
 
     /**
@@ -74,8 +152,12 @@ public final class OffsetTranslator {
      * everything still retained may be re-delivered.
      */
     public Result conservative(PartitionLog log) {
-        long start = log.startOffset();
-        return new Result(start, Math.max(0, log.endOffset() - start), false, 0);
+        return conservative(log.startOffset(), log.endOffset());
+    }
+
+    /** {@link #conservative(PartitionLog)} for a partition whose offset range is known. */
+    public Result conservative(long start, long end) {
+        return new Result(start, Math.max(0, end - start), false, 0);
     }
 
     /**
@@ -129,19 +211,5 @@ public final class OffsetTranslator {
      * @param fetches   reads of the destination log
      */
     public record Result(long offset, long redeliver, boolean exact, int fetches) {
-    }
-
-    private static final class Counter {
-        private final PartitionLog log;
-        private int count;
-
-        Counter(PartitionLog log) {
-            this.log = log;
-        }
-
-        List<PartitionLog.Copy> read(long offset, int max) {
-            count++;
-            return log.read(offset, max);
-        }
     }
 }
