@@ -204,9 +204,11 @@ class SecuredClustersTest {
                 "ferry.streams[0].rename=east.${topic}"), "ferry.offset-sync.enabled=false")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> Actuator.get(context, "/actuator/health/readiness").body().contains("\"status\":\"UP\""));
             clusters.createSourceTopic("late.b", 1);
-            String expected = "Source cluster 'east' (" + clusters.sourceServers() + "): User:ferry may not READ, DESCRIBE_CONFIGS topic 'late.b'";
+            // whichever notices first - the topic check, or Kafka Streams' consumer refused a fetch - names the same ACL
+            String expected = "Source cluster 'east' (" + clusters.sourceServers() + "): User:ferry may not READ";
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Actuator.get(context, "/actuator/health/liveness").body())
-                    .contains("\"status\":\"DOWN\"").contains(expected).contains("--operation Read --operation DescribeConfigs --topic 'late.b'"));
+                    .contains("\"status\":\"DOWN\"").contains(expected).contains("topic 'late.b'").contains("--operation Read")
+                    .contains("--topic 'late.b'"));
             assertThat(output.getAll()).contains(expected);
         }
     }

@@ -182,13 +182,16 @@ public class FerryConfiguration {
     }
 
     @Bean
-    GroupOffsetSync groupOffsetSync(FerryProperties properties, DestinationReaders destinationReaders, Admin sourceAdmin, Admin destinationAdmin,
-                                    ReplicationPlan plan) {
+    GroupOffsetSync groupOffsetSync(FerryProperties properties, KafkaSettings settings, DestinationReaders destinationReaders, Admin sourceAdmin,
+                                    Admin destinationAdmin, ReplicationPlan plan) {
         FerryProperties.OffsetSyncProperties sync = properties.offsetSync();
         GroupFilter groups = new GroupFilter(patterns(sync.groups(), "ferry.offset-sync.groups"), patterns(sync.exclude(), "ferry.offset-sync.exclude"),
                 KafkaSettings.applicationId(properties));
-        return new GroupOffsetSync(sourceAdmin, source(properties), destinationAdmin, destination(properties), destinationReaders, plan, groups,
-                new OffsetTranslator(),
+        Map<String, Object> sourceReader = settings.sourceReader();
+        Supplier<Consumer<byte[], byte[]>> sourceReaders = sync.failback()
+                ? () -> new KafkaConsumer<>(sourceReader, new ByteArrayDeserializer(), new ByteArrayDeserializer()) : null;
+        return new GroupOffsetSync(sourceAdmin, source(properties), destinationAdmin, destination(properties), destinationReaders, sourceReaders,
+                plan, groups, new OffsetTranslator(),
                 properties.adminTimeout(), Clock.systemUTC());
     }
 

@@ -54,11 +54,15 @@ public record FerryProperties(
      * @param interval time between two sync rounds
      * @param groups  regular expressions (whole group id) of the source groups to sync
      * @param exclude regular expressions of groups never to sync; Ferry's own group is always left out
+     * @param failback this Ferry brings data back after a failover: its source holds copies that a Ferry in the other
+     *                 direction made from its destination, and its destination holds records of its own that the groups
+     *                 consumed as those copies; translation counts both (README "Failover")
      */
     public record OffsetSyncProperties(@DefaultValue("true") boolean enabled,
                                        @DefaultValue("30s") Duration interval,
                                        @DefaultValue(".*") List<String> groups,
-                                       @DefaultValue List<String> exclude) {
+                                       @DefaultValue List<String> exclude,
+                                       @DefaultValue("false") boolean failback) {
     }
 
     /**

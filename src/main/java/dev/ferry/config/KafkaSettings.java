@@ -107,6 +107,17 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
         return reader;
     }
 
+    /** A group-less consumer of source partitions: failback reads which of the destination's own records a group consumed. */
+    public Map<String, Object> sourceReader() {
+        Map<String, Object> reader = new HashMap<>(source);
+        reader.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-failback-reader");
+        reader.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        reader.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        reader.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        reader.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+        return reader;
+    }
+
     static String applicationId(FerryProperties p) {
         return (p.applicationId() != null && !p.applicationId().isBlank()) ? p.applicationId()
                 : "ferry-" + p.source().alias() + "-to-" + p.destination().alias();

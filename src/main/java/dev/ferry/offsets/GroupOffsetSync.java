@@ -64,6 +64,7 @@ public final class GroupOffsetSync {
     private final ClusterRef sourceCluster;
     private final ClusterRef destinationCluster;
     private final Supplier<Consumer<byte[], byte[]>> destinationConsumers;
+    private final Supplier<Consumer<byte[], byte[]>> sourceConsumers;
     private final ReplicationPlan plan;
     private final GroupFilter groups;
     private final OffsetTranslator translator;
@@ -76,9 +77,14 @@ public final class GroupOffsetSync {
     /** The last round's first failure: the same failure round after round is logged once (it stays in health). */
     private volatile String lastError;
 
+    /**
+     * @param sourceConsumers for failback only (null otherwise): group-less consumers of the source, to find which of the
+     *                        destination's own records a group consumed as copies there
+     */
     public GroupOffsetSync(Admin source, ClusterRef sourceCluster, Admin destination, ClusterRef destinationCluster,
-                           Supplier<Consumer<byte[], byte[]>> destinationConsumers, ReplicationPlan plan, GroupFilter groups,
-                           OffsetTranslator translator, Duration timeout, Clock clock) {
+                           Supplier<Consumer<byte[], byte[]>> destinationConsumers, Supplier<Consumer<byte[], byte[]>> sourceConsumers,
+                           ReplicationPlan plan, GroupFilter groups, OffsetTranslator translator, Duration timeout, Clock clock) {
+        this.sourceConsumers = sourceConsumers;
         this.source = source;
         this.sourceCluster = sourceCluster;
         this.destination = destination;
@@ -134,6 +140,10 @@ public final class GroupOffsetSync {
         return batch.commits.get(group);
     }
 
+    /** One translation to make: exact (a search over a preserve-mode destination partition) or key-hash's conservative answer. */
+    private record Row(TopicPartition source, long offset, TopicPartition destination, boolean exact) {
+    }
+
     /** The groups of one batch: each translated and committed, or failed (one group's failure is not another's). */
     private static final class Batch {
         final Map<String, GroupTranslation> translations = new LinkedHashMap<>();
@@ -176,9 +186,6 @@ public final class GroupOffsetSync {
             }
         }
 
-        /* One translation to make: exact (a search over a preserve-mode destination partition) or key-hash's conservative answer. */
-        record Row(TopicPartition source, long offset, TopicPartition destination, boolean exact) {
-        }
         Map<String, List<Row>> rows = new LinkedHashMap<>();
         Map<String, Integer> partitionCounts = new HashMap<>();
         committed.forEach((group, offsets) -> {
@@ -204,9 +211,12 @@ public final class GroupOffsetSync {
             DestinationReads reads = new DestinationReads(consumer, plan.headers());
             reads.open(rows.values().stream().flatMap(List::stream).map(Row::destination).collect(Collectors.toSet()));
             // groups at the same source offset share one search
+            Map<Row, Long> localFrom = failbackPositions(rows.values().stream().flatMap(List::stream).filter(Row::exact).collect(Collectors.toSet()),
+                    reads);
             Map<Row, OffsetTranslator.Search> searches = new LinkedHashMap<>();
             rows.values().stream().flatMap(List::stream).filter(Row::exact).forEach(r -> searches.computeIfAbsent(r, k -> translator.search(
-                    k.source().topic(), k.source().partition(), k.offset(), reads.start(k.destination()), reads.end(k.destination()))));
+                    k.source().topic(), k.source().partition(), k.offset(), localFrom.getOrDefault(k, Long.MAX_VALUE), reads.start(k.destination()),
+                    reads.end(k.destination()))));
             // every open search's next read in one round, until all are done
             for (List<Map.Entry<Row, OffsetTranslator.Search>> open = openSearches(searches); !open.isEmpty(); open = openSearches(searches)) {
                 Map<OffsetTranslator.Search, DestinationReads.Read> wanted = new HashMap<>();
@@ -231,6 +241,28 @@ public final class GroupOffsetSync {
             });
         }
         return batch;
+    }
+
+    /**
+     * Failback: for each translation, where the destination's own records start that the group has not consumed yet. The
+     * group consumed them as copies on the source up to its committed offset: the last such copy before it names the
+     * destination offset to go on from ({@link OffsetTranslator#toSource}); with none, the destination partition's start.
+     * Empty when this Ferry is not the failback direction.
+     */
+    private Map<Row, Long> failbackPositions(Set<Row> rows, DestinationReads reads) {
+        Map<Row, Long> positions = new HashMap<>();
+        if (sourceConsumers == null || rows.isEmpty()) {
+            return positions;
+        }
+        try (Consumer<byte[], byte[]> consumer = sourceConsumers.get()) {
+            for (Row row : rows) {
+                // the copies on the source carry the destination topic's name: they were made from it
+                PartitionLog log = new KafkaPartitionLog(consumer, row.source(), plan.headers());
+                long next = translator.toSource(log, row.destination().topic(), row.destination().partition(), row.offset());
+                positions.put(row, next < 0 ? reads.start(row.destination()) : next);
+            }
+        }
+        return positions;
     }
 
     private static <K> List<Map.Entry<K, OffsetTranslator.Search>> openSearches(Map<K, OffsetTranslator.Search> searches) {

@@ -46,7 +46,17 @@ public final class OffsetTranslator {
      * @param start, end the destination partition's offset range, taken once for the whole search
      */
     public Search search(String sourceTopic, int sourcePartition, long committed, long start, long end) {
-        return new Search(sourceTopic, sourcePartition, committed, start, end, verifyWindow);
+        return search(sourceTopic, sourcePartition, committed, Long.MAX_VALUE, start, end);
+    }
+
+    /**
+     * A search for failback, where the destination partition holds records of its own (written there before a
+     * failover) besides the copies from the source: those at or after {@code localFrom} count as not yet consumed. The
+     * group consumed the destination's own records up to {@code localFrom} as copies on the source side (see
+     * {@link #toSource}); with {@code Long.MAX_VALUE} they count as consumed, as in one-way replication.
+     */
+    public Search search(String sourceTopic, int sourcePartition, long committed, long localFrom, long start, long end) {
+        return new Search(sourceTopic, sourcePartition, committed, localFrom, start, end, verifyWindow);
     }
 
     /**
@@ -59,22 +69,25 @@ public final class OffsetTranslator {
         private final String topic;
         private final int partition;
         private final long committed;
+        private final long localFrom;
         private final long start;
         private final long end;
         private final int verifyWindow;
         private long lo;
         private long hi;
         private boolean verifying;
+        private boolean checkingLocal;
         private long answer;
         private long position;
         private long scanned;
         private boolean done;
         private int fetches;
 
-        private Search(String topic, int partition, long committed, long start, long end, int verifyWindow) {
+        private Search(String topic, int partition, long committed, long localFrom, long start, long end, int verifyWindow) {
             this.topic = topic;
             this.partition = partition;
             this.committed = committed;
+            this.localFrom = localFrom;
             this.start = start;
             this.end = end;
             this.verifyWindow = verifyWindow;
@@ -91,20 +104,28 @@ public final class OffsetTranslator {
 
         /** Where the next read starts. */
         public long nextOffset() {
-            return verifying ? position : lo + (hi - lo) / 2;
+            return checkingLocal ? localFrom : verifying ? position : lo + (hi - lo) / 2;
         }
 
         /** How many records the next read may return at most. */
         public int nextMax() {
-            return verifying ? (int) Math.min(500, verifyWindow - scanned) : 1;
+            return checkingLocal ? 1 : verifying ? (int) Math.min(500, verifyWindow - scanned) : 1;
         }
 
         /** The records of the read asked for: from the first one at or after {@link #nextOffset()}; empty if none before the end. */
         public void accept(List<PartitionLog.Copy> copies) {
             fetches++;
+            if (checkingLocal) {
+                // the destination's own record at localFrom, not consumed: never resume after it (failback)
+                if (!copies.isEmpty() && !copies.get(0).isFrom(topic, partition)) {
+                    answer = Math.min(answer, copies.get(0).offset());
+                }
+                done = true;
+                return;
+            }
             if (!verifying) {
                 long mid = nextOffset();
-                if (copies.isEmpty() || unconsumed(copies.get(0), topic, partition, committed)) {
+                if (copies.isEmpty() || unconsumed(copies.get(0))) {
                     hi = mid;
                 } else {
                     lo = copies.get(0).offset() + 1;
@@ -115,27 +136,42 @@ public final class OffsetTranslator {
                 return;
             }
             if (copies.isEmpty()) {
-                done = true;
+                finishVerifying();
                 return;
             }
             for (PartitionLog.Copy copy : copies) {
                 if (copy.offset() >= end) {
                     break;
                 }
-                if (!unconsumed(copy, topic, partition, committed)) {
+                if (!unconsumed(copy)) {
                     answer = copy.offset() + 1;
                 }
                 position = copy.offset() + 1;
             }
             scanned += copies.size();
-            done = scanned >= verifyWindow || position >= end;
+            if (scanned >= verifyWindow || position >= end) {
+                finishVerifying();
+            }
+        }
+
+        /** Verified; with failback, one more read: whether the destination's own record at localFrom comes before the answer. */
+        private void finishVerifying() {
+            checkingLocal = localFrom != Long.MAX_VALUE && localFrom < answer && localFrom < end;
+            done = !checkingLocal;
+        }
+
+        /** A copy of a record the group has not consumed, or (failback) a record of the destination's own it has not. */
+        private boolean unconsumed(PartitionLog.Copy copy) {
+            return copy.isFrom(topic, partition) ? copy.sourceOffset() >= committed : copy.offset() >= localFrom;
         }
 
         private void startVerifying() {
             verifying = true;
             answer = Math.min(lo, end);
             position = answer;
-            done = verifyWindow <= 0 || position >= end;
+            if (verifyWindow <= 0 || position >= end) {
+                finishVerifying();
+            }
         }
 
         public Result result() {
@@ -198,10 +234,6 @@ public final class OffsetTranslator {
                 return -1;
             }
         }
-    }
-
-    private static boolean unconsumed(PartitionLog.Copy copy, String topic, int partition, long committed) {
-        return copy.isFrom(topic, partition) && copy.sourceOffset() >= committed;
     }
 
     /**

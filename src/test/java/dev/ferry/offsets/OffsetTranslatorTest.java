@@ -114,6 +114,37 @@ class OffsetTranslatorTest {
         assertThat(translator.toSource(sparse, "orders", 0, 101)).isEqualTo(8);   // the last copy of partition 0 is far back
     }
 
+    @Test
+    void failsBackPastTheDestinationsOwnRecordsTheGroupConsumedAsCopies() {
+        // west (the failover site): copies of east's 0..99, then 50 records written on west after the failover (100..149)
+        ListLog west = new ListLog().copies("orders", 0, 0, 99);
+        for (int i = 0; i < 50; i++) {
+            west.foreign();
+        }
+        // east (the failback site): its own 0..99, then the reverse Ferry's copies of west's 100..149
+        ListLog east = new ListLog();
+        for (int i = 0; i < 100; i++) {
+            east.foreign();
+        }
+        east.copies("orders", 0, 100, 149);
+        // the group read everything on east up to its failover, then on west up to 130: it resumes at the copy of 130
+        long localFrom = translator.toSource(west, "orders", 0, 130);
+        assertThat(localFrom).isEqualTo(100);
+        assertThat(failBack(east, 130, localFrom)).isEqualTo(130);
+        // one that had read on west only up to 60 (copies of east's 0..59) resumes at east's own 60, not after the copies
+        assertThat(failBack(east, 60, translator.toSource(west, "orders", 0, 60))).isEqualTo(60);
+        // one-way replication (no localFrom): the destination's own records count as consumed, as before
+        assertThat(failBack(east, 60, Long.MAX_VALUE)).isEqualTo(100);
+    }
+
+    private long failBack(ListLog log, long committed, long localFrom) {
+        OffsetTranslator.Search search = translator.search("orders", 0, committed, localFrom, log.startOffset(), log.endOffset());
+        while (!search.done()) {
+            search.accept(log.read(search.nextOffset(), search.nextMax()));
+        }
+        return search.result().offset();
+    }
+
     // ---- property-based: logs made the way a crashing replicator makes them, checked against a brute-force scan ----
 
     static List<Long> seeds() {
