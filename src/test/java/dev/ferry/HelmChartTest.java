@@ -136,6 +136,8 @@ class HelmChartTest {
         assertThat(list(at(container, "env"))).contains(Map.of("name", "EAST_JAAS_CONFIG",
                 "valueFrom", Map.of("secretKeyRef", Map.of("name", "ferry-credentials", "key", "east-jaas-config"))));
         assertThat(list(at(container, "env"))).noneMatch(e -> "LOGGING_STRUCTURED_FORMAT_CONSOLE".equals(map(e).get("name")));
+        assertThat(list(at(container, "env"))).contains(Map.of("name", "FERRY_INSTANCEID",
+                "valueFrom", Map.of("fieldRef", Map.of("fieldPath", "metadata.name"))));
         // key stores as read-only files from the Secret, their password from the Secret too; a new version rolls the pods
         assertThat(list(at(deployment, "spec", "template", "spec", "volumes"))).contains(Map.of("name", "west-tls",
                 "secret", Map.of("secretName", "ferry-west-tls", "defaultMode", 0440)));

@@ -239,7 +239,7 @@ public class FerryConfiguration {
         ReplicationHealthIndicator.Limits limits = new ReplicationHealthIndicator.Limits(properties.health().maxLag(),
                 properties.health().maxLatency(), streams::largestConsumerLag, metrics::lastLatencyMillis);
         return new ReplicationHealthIndicator(streams::state, clusterMonitors, plan, counters, maxAge, limits, Clock.systemUTC(),
-                stop::reason);
+                stop::reason, streams::ownedPartitions);
     }
 
     @Bean

@@ -22,6 +22,9 @@ import org.springframework.validation.annotation.Validated;
  * @param health        background cluster checks behind readiness, and optional readiness limits
  * @param applicationId Kafka Streams application id, which is also the consumer group on the source cluster;
  *                      empty means {@code ferry-<source alias>-to-<destination alias>}
+ * @param instanceId    this instance's stable name in the consumer group (Kafka's static membership,
+ *                      {@code group.instance.id}): an instance that restarts under the same name within the session
+ *                      timeout gets its partitions back without a rebalance; the chart sets the pod name; empty: dynamic
  * @param headerPrefix  prefix of the source coordinate headers
  * @param kafkaStreams  Kafka Streams settings (num.stream.threads, commit.interval.ms, ...) on top of Ferry's defaults
  * @param logInterval   how often the per-stream copied / filtered counts are logged
@@ -36,6 +39,7 @@ public record FerryProperties(
         @Valid @NotNull @NestedConfigurationProperty ClusterProperties destination,
         @NotEmpty List<@Valid StreamProperties> streams,
         String applicationId,
+        String instanceId,
         @DefaultValue("ferry.") String headerPrefix,
         @DefaultValue Map<String, String> kafkaStreams,
         @DefaultValue("30s") Duration logInterval,

@@ -71,7 +71,10 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
         d.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // A replacement instance takes over a crashed one's partitions after this, not after the 45 s default.
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-        d.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+        // Members learn of a rebalance from a heartbeat's answer: at 1 s instead of 3 s, a rolling restart step paused the
+        // moved partitions 1.1-1.4 s instead of 3.2 s, a clean scale-in 1.4 s, a takeover after SIGKILL 10.2 s instead of 12
+        // (MultiInstanceTest, 3 instances on 2 cores). One small request per stream thread per second.
+        d.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
         // A source topic that newly matches a source-pattern is read from the consumer's next metadata refresh: within
         // 30 s, not Kafka's 5 minutes (one small metadata request per consumer every 30 s).
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), 30_000);
@@ -133,6 +136,19 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
         Map<String, Object> config = streamsDefaults();
         config.putAll(p.kafkaStreams());
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(p));
+        if (p.instanceId() != null && !p.instanceId().isBlank()) {
+            if (p.kafkaStreams().containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))) {
+                throw new InvalidConfigurationPropertyValueException("ferry.kafka-streams[consumer.group.instance.id]", "(not shown)",
+                        "Set ferry.instance-id instead, not both.");
+            }
+            if ("streams".equalsIgnoreCase(String.valueOf(p.kafkaStreams().get("group.protocol")))) {
+                throw new InvalidConfigurationPropertyValueException("ferry.instance-id", p.instanceId(), "Kafka's streams rebalance protocol "
+                        + "(ferry.kafka-streams[group.protocol]=streams) has no static membership: leave ferry.instance-id empty, or use the "
+                        + "classic protocol.");
+            }
+            // Kafka Streams names each stream thread's consumer <instance id>-<thread index>
+            config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), p.instanceId());
+        }
         // Required by StreamsConfig; the client supplier applies each cluster's own servers to every client.
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, p.source().bootstrapServers());
         return config;

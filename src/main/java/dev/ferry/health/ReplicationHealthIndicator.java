@@ -46,14 +46,26 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
         public static final Limits NONE = new Limits(null, null, () -> -1, Map::of);
     }
 
+    /** At most this many owned partitions are listed (the count is always shown). */
+    private static final int MAX_LISTED = 200;
+
     private final Supplier<String> stopReason;
+    private final Supplier<List<String>> owned;
 
     /** @param stopReason why Ferry stopped on a record (a stream with {@code on-error: fail}), null while it has not */
     public ReplicationHealthIndicator(Supplier<KafkaStreams.State> state, List<ClusterMonitor> clusters, ReplicationPlan plan,
                                       ReplicationCounters counters, Duration maxCheckAge, Limits limits, Clock clock,
                                       Supplier<String> stopReason) {
+        this(state, clusters, plan, counters, maxCheckAge, limits, clock, stopReason, () -> null);
+    }
+
+    /** @param owned the source partitions this instance copies now, null when unknown ({@code RunningStreams#ownedPartitions}) */
+    public ReplicationHealthIndicator(Supplier<KafkaStreams.State> state, List<ClusterMonitor> clusters, ReplicationPlan plan,
+                                      ReplicationCounters counters, Duration maxCheckAge, Limits limits, Clock clock,
+                                      Supplier<String> stopReason, Supplier<List<String>> owned) {
         super("Replication health check failed");
         this.stopReason = stopReason;
+        this.owned = owned;
         this.state = state;
         this.clusters = List.copyOf(clusters);
         this.plan = plan;
@@ -93,6 +105,18 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
         Instant now = clock.instant();
         boolean up = current == KafkaStreams.State.RUNNING;
         builder.withDetail("state", current == null ? "NOT_STARTED" : current.name());
+        List<String> partitions = current == KafkaStreams.State.RUNNING ? owned.get() : null;
+        if (partitions != null) {
+            Map<String, Object> ownership = new LinkedHashMap<>();
+            ownership.put("count", partitions.size());
+            ownership.put("partitions", partitions.size() <= MAX_LISTED ? partitions : partitions.subList(0, MAX_LISTED));
+            if (partitions.isEmpty()) {
+                // ready all the same: it takes over when another instance leaves
+                ownership.put("note", "this instance copies no source partition now: the group has more instances than source partitions, "
+                        + "so it stands by");
+            }
+            builder.withDetail("owned", ownership);
+        }
         String stopped = stopReason.get();
         if (stopped != null) {
             builder.withDetail("stoppedBecause", stopped);

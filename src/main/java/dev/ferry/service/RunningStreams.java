@@ -1,6 +1,7 @@
 package dev.ferry.service;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.apache.kafka.common.Metric;
@@ -35,6 +36,23 @@ public final class RunningStreams {
             }
         }
         return (long) max;
+    }
+
+    /**
+     * The source partitions this instance copies now (its active tasks'), sorted; null when Kafka Streams does not run.
+     * Several instances share the source partitions; each lists its own.
+     */
+    public List<String> ownedPartitions() {
+        KafkaStreams s = streams.get();
+        if (s == null) {
+            return null;
+        }
+        try {
+            return s.metadataForLocalThreads().stream().flatMap(thread -> thread.activeTasks().stream())
+                    .flatMap(task -> task.topicPartitions().stream()).map(Object::toString).sorted().toList();
+        } catch (IllegalStateException notRunning) {
+            return null;
+        }
     }
 
     /** Closes Kafka Streams without waiting (liveness then reports the stop reason). */

@@ -76,6 +76,20 @@ class HealthIndicatorsTest {
     }
 
     @Test
+    void readinessListsThePartitionsThisInstanceCopiesAndStaysUpWithNone() {
+        AtomicReference<List<String>> owned = new AtomicReference<>(List.of("orders-0", "orders-2"));
+        ReplicationHealthIndicator indicator = new ReplicationHealthIndicator(() -> KafkaStreams.State.RUNNING, List.of(), PLAN,
+                new ReplicationCounters(PLAN), Duration.ofSeconds(30), ReplicationHealthIndicator.Limits.NONE, Clock.systemUTC(), () -> null, owned::get);
+        Health copying = indicator.health(true);
+        assertThat(copying.getStatus()).isEqualTo(Status.UP);
+        assertThat(copying.getDetails().get("owned")).isEqualTo(Map.of("count", 2, "partitions", List.of("orders-0", "orders-2")));
+        owned.set(List.of());
+        Health standingBy = indicator.health(true);
+        assertThat(standingBy.getStatus()).isEqualTo(Status.UP);
+        assertThat(String.valueOf(standingBy.getDetails().get("owned"))).contains("count=0", "stands by");
+    }
+
+    @Test
     void aStaleSuccessfulCheckCountsAsUnreachable() {
         Instant answered = Instant.parse("2026-01-01T00:00:00Z");
         ClusterMonitor.Status status = new ClusterMonitor.Status(new ClusterRef("source", "east", "x:1"), true, "id", answered, null);

@@ -36,7 +36,7 @@ public final class Plans {
 
     public static FerryProperties properties(String sourceServers, String destinationServers, StreamProperties... streams) {
         return new FerryProperties(new ClusterProperties("east", sourceServers, Map.of()), new ClusterProperties("west", destinationServers, Map.of()),
-                List.of(streams), null, "ferry.", Map.of(), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                List.of(streams), null, null, "ferry.", Map.of(), Duration.ofSeconds(30), Duration.ofSeconds(30),
                 new FerryProperties.HealthProperties(Duration.ofSeconds(10), Duration.ofSeconds(5), null, null),
                 new FerryProperties.OffsetSyncProperties(true, Duration.ofSeconds(30), List.of(".*"), List.of(), false),
                 new FerryProperties.ManagementProperties(false, null, null));

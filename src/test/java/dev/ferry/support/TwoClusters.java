@@ -28,7 +28,12 @@ public final class TwoClusters implements AutoCloseable {
     private final EmbeddedKafkaKraftBroker destination;
 
     public TwoClusters() {
-        this.source = start(Map.of());
+        this(Map.of());
+    }
+
+    /** @param sourceBroker further settings of the source cluster's broker */
+    public TwoClusters(Map<String, String> sourceBroker) {
+        this.source = start(sourceBroker);
         this.destination = start(Map.of("auto.create.topics.enable", "false"));
     }
 

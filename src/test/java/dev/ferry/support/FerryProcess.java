@@ -1,0 +1,98 @@
+package dev.ferry.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.ferry.FerryApplication;
+
+/**
+ * Ferry in its own JVM, as a pod runs it: stopped the way Kubernetes stops a pod (SIGTERM), killed (SIGKILL), or
+ * frozen and thawed (SIGSTOP / SIGCONT). Its output goes to {@code <dir>/<name>.log}.
+ */
+public final class FerryProcess implements AutoCloseable {
+
+    private final String name;
+    private final Path log;
+    private final int port;
+    private final Process process;
+
+    /** @param settings {@code key=value} pairs, as on Ferry's command line without the dashes */
+    public FerryProcess(String name, Path dir, List<String> settings) throws IOException {
+        this.name = name;
+        this.log = dir.resolve(name + ".log");
+        try (ServerSocket socket = new ServerSocket(0)) {
+            this.port = socket.getLocalPort();
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), FerryApplication.class.getName(),
+                "--spring.config.location=optional:classpath:/none.yml", "--server.port=" + port));
+        settings.forEach(s -> command.add("--" + s));
+        Files.createDirectories(dir);
+        this.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Readiness answers 200. */
+    public boolean ready() {
+        return Actuator.status(port, "/actuator/health/readiness") == 200;
+    }
+
+    /** SIGTERM, as Kubernetes stops a pod, and waits up to a minute for the exit. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " did not exit within 60 s of SIGTERM");
+        }
+    }
+
+    /** SIGKILL: no flush, no commit, no leaving the group. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGSTOP: the JVM stands still (a long GC pause, a frozen VM) until {@link #thaw()}. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+        }
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
