@@ -101,8 +101,19 @@ class ConfigurationErrorsTest {
                     .containsEntry("producer.buffer.memory", 16L << 20).containsEntry("consumer.fetch.max.bytes", 4 << 20)
                     .containsEntry("consumer.metadata.max.age.ms", 30_000)
                     .containsEntry("consumer.isolation.level", "read_committed")   // only committed transactions are copied
+                    .containsEntry("consumer.heartbeat.interval.ms", 1_000)          // rebalances noticed within 1 s (several instances)
+                    .doesNotContainKey("consumer.group.instance.id")                 // static membership only with ferry.instance-id
                     .doesNotContainKey("consumer.max.partition.fetch.bytes");
         });
+    }
+
+    @Test
+    void anInstanceIdMakesEveryStreamThreadAStaticMember() {
+        runner(CLUSTERS + """
+                  instance-id: ferry-7d9f-x2
+                  streams: [ { name: a, source: in, destination: out } ]
+                """).run(context -> assertThat(context.getBean(KafkaSettings.class).streams())
+                .containsEntry("consumer.group.instance.id", "ferry-7d9f-x2"));
     }
 
     @Test
@@ -231,6 +242,12 @@ class ConfigurationErrorsTest {
                 Arguments.of("same alias on both sides", CLUSTERS.replace("alias: west", "alias: east") + "  streams: [ { name: a, source: in, destination: out } ]",
                         "ferry.destination.alias: The destination alias must differ from ferry.source.alias", "loop prevention"),
 
+                Arguments.of("an instance id with the streams rebalance protocol", CLUSTERS + """
+                          instance-id: ferry-0
+                          kafka-streams: { group.protocol: streams }
+                          streams: [ { name: a, source: in, destination: out } ]
+                        """, "ferry.instance-id: Kafka's streams rebalance protocol (ferry.kafka-streams[group.protocol]=streams) has no static membership",
+                        null),
                 Arguments.of("a misspelled Kafka Streams setting", CLUSTERS + """
                           kafka-streams: { num.stream.thread: 4 }
                           streams: [ { name: a, source: in, destination: out } ]
