@@ -38,17 +38,18 @@ import static org.awaitility.Awaitility.await;
  * record produced so far is on the destination exactly once, in source order per partition; each step's longest pause
  * of any partition (the largest replication latency seen, records carry their source time stamps) is printed.
  *
+ * Last, a zombie: an instance frozen (SIGSTOP) past its session timeout while the other takes over, then thawed; every
+ * duplicate it causes must be counted by itself ({@code ferry_records_possible_duplicates_total}).
+ *
  * <p>Experiments (README "Several instances"): {@code -DargLine=-Dferry.test.group-protocol=streams} (Kafka's streams
- * rebalance protocol), {@code -Dferry.test.static=false} (no instance id), {@code -Dferry.test.extra=<setting>}, and
- * {@code -Dferry.test.zombie=true}: an instance frozen (SIGSTOP) past its session timeout and thawed, whose duplicates are
- * then counted instead of refused.
+ * rebalance protocol), {@code -Dferry.test.static=false} (no instance id), {@code -Dferry.test.extra=<setting>}.
  */
 class MultiInstanceTest {
 
     private static final int PARTITIONS = 12;
     /** Records per second, spread over the partitions (each partition gets one every ~60 ms). */
     private static final int RATE = 200;
-    /** Set while the opt-in zombie step runs: its duplicates are measured, not refused. */
+    /** Set while the zombie step runs: its duplicates are checked against what it reports, not refused. */
     private static volatile boolean zombie;
 
     @Test
@@ -65,6 +66,7 @@ class MultiInstanceTest {
             Watcher watcher = new Watcher(clusters.destinationServers());
             CompletableFuture<Void> watching = CompletableFuture.runAsync(watcher::run);
             Map<String, String> report = new LinkedHashMap<>();
+            double possible = -1;
             List<FerryProcess> running = new ArrayList<>();
             AtomicInteger names = new AtomicInteger();
             try {
@@ -89,20 +91,20 @@ class MultiInstanceTest {
                         running.remove(0).stop();
                     });
                 }
-                if (Boolean.getBoolean("ferry.test.zombie")) {
-                    // measured on purpose only (-DargLine=-Dferry.test.zombie=true): what a frozen instance writes after it thaws
-                    zombie = true;
-                    step(report, watcher, produced, running, "SIGSTOP one past its session timeout, the other takes over, SIGCONT", () -> {
-                        FerryProcess frozen = running.get(0);
-                        frozen.freeze();
-                        await().atMost(Duration.ofSeconds(30)).until(() -> !watcher.allFlowing());   // its partitions stand still
-                        await().atMost(Duration.ofSeconds(60)).until(watcher::allFlowing);           // the other took them over
-                        frozen.thaw();
-                    });
-                }
+                // a zombie: frozen past its session timeout while the other takes its partitions over, then thawed. What it
+                // had read and not committed may be copied twice; every such duplicate must be counted by the zombie itself.
+                zombie = true;
+                FerryProcess frozen = running.get(0);
+                step(report, watcher, produced, running, "SIGSTOP one past its session timeout, the other takes over, SIGCONT", () -> {
+                    frozen.freeze();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> !watcher.allFlowing());   // its partitions stand still
+                    await().atMost(Duration.ofSeconds(60)).until(watcher::allFlowing);           // the other took them over
+                    frozen.thaw();
+                });
                 producing.set(false);
                 producer.get(30, TimeUnit.SECONDS);
                 await().atMost(Duration.ofSeconds(60)).until(() -> watcher.copies.keySet().containsAll(produced));
+                possible = frozen.counter("ferry_records_possible_duplicates_total");
             } finally {
                 producing.set(false);
                 watcher.stop.set(true);
@@ -118,10 +120,10 @@ class MultiInstanceTest {
             System.out.printf("INSTANCES total: produced %d, copied %d, missing %d, duplicated %d, out of order %d%n", produced.size(),
                     watcher.copies.size(), missing.size(), duplicated, watcher.outOfOrder.get());
             assertThat(missing).isEmpty();
-            if (!zombie) {
-                assertThat(duplicated).isZero();
-                assertThat(watcher.outOfOrder.get()).isZero();
-            }
+            // only the zombie can have written a record twice, and it says so: ferry_records_possible_duplicates_total
+            System.out.printf("INSTANCES zombie: %d duplicated on the destination, %.0f reported by the thawed instance%n", duplicated, possible);
+            assertThat((double) duplicated).as("duplicates the zombie did not report").isLessThanOrEqualTo(possible);
+            assertThat(watcher.outOfOrder.get()).as("out of order other than the zombie's duplicates").isLessThanOrEqualTo(duplicated);
         }
     }
 

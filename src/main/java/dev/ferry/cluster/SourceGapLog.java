@@ -2,6 +2,8 @@ package dev.ferry.cluster;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -34,5 +36,21 @@ public final class SourceGapLog implements GapReportingConsumer.Listener {
         }
         log.error("Source {}: offsets {} to {} were deleted (retention) before Ferry copied them: {} record(s) lost on the source for "
                 + "stream(s) {}. Ferry goes on from offset {}; see ferry_source_offset_gaps_total.", partition, from, to - 1, lost, streams, to);
+    }
+
+    @Override
+    public void partitionsLost(Map<TopicPartition, Long> uncommitted) {
+        long total = 0;
+        for (Map.Entry<TopicPartition, Long> e : uncommitted.entrySet()) {
+            for (StreamMapping m : plan.readersOf(e.getKey().topic())) {
+                counters.forStream(m.name()).recordPossibleDuplicates(e.getValue());
+            }
+            total += e.getValue();
+        }
+        log.warn("Source partitions {} were given to another instance while this one did not answer for longer than the session timeout "
+                + "(a long pause): up to {} record(s) it read after its last commit may be copied by both (possible duplicates on the "
+                + "destination, findable by their source coordinates; ferry_records_possible_duplicates_total).",
+                new TreeMap<>(uncommitted.entrySet().stream().collect(java.util.stream.Collectors.toMap(e -> e.getKey().toString(), Map.Entry::getValue))),
+                total);
     }
 }

@@ -61,6 +61,10 @@ public final class ReplicationMetrics {
                     .description("Source records deleted (retention) before Ferry could copy them")
                     .tags(stream).register(registry);
             counter("ferry.records.duplicates.skipped", "Re-read records not copied again after a crash", stream, c, s -> s.duplicates());
+            FunctionCounter.builder("ferry.records.possible.duplicates", c, StreamCounters::possibleDuplicates)
+                    .description("Records copied but not committed when another instance took their partitions (this one paused past the "
+                            + "session timeout): the new owner may copy them again")
+                    .tags(stream).register(registry);
             FunctionCounter.builder("ferry.copied", c, x -> x.snapshot().copiedBytes()).description("Value bytes copied")
                     .baseUnit("bytes").tags(stream).register(registry);
             latency.put(m.name(), Timer.builder("ferry.replication.latency")

@@ -15,6 +15,7 @@ public final class StreamCounters {
     private final LongAdder loops = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder gaps = new LongAdder();
+    private final LongAdder possibleDuplicates = new LongAdder();
 
     void recordCopied(byte[] value) {
         copied.increment();
@@ -50,6 +51,18 @@ public final class StreamCounters {
 
     public void recordGap(long offsets) {
         gaps.add(offsets);
+    }
+
+    public void recordPossibleDuplicates(long records) {
+        possibleDuplicates.add(records);
+    }
+
+    /**
+     * Records this instance read and copied but had not committed when its partitions were given to another instance
+     * (it did not answer for longer than the session timeout): the new owner may copy them again.
+     */
+    public long possibleDuplicates() {
+        return possibleDuplicates.sum();
     }
 
     /** Source offsets deleted (retention) before Ferry could read them. */

@@ -30,6 +30,11 @@ public final class Actuator {
         return call(port(ferry), "POST", path, credentials);
     }
 
+    /** A GET to a Ferry in another process, by its management port. */
+    public static HttpResponse<String> get(int port, String path) {
+        return call(port, "GET", path, null);
+    }
+
     /** The HTTP status, or -1 while nothing answers (the application is starting or gone). */
     public static int status(int port, String path) {
         try {

@@ -53,6 +53,17 @@ public final class FerryProcess implements AutoCloseable {
         return Actuator.status(port, "/actuator/health/readiness") == 200;
     }
 
+    /** A Prometheus counter's value summed over its series, from this instance's scrape. */
+    public double counter(String name) {
+        double sum = 0;
+        for (String line : Actuator.get(port, "/actuator/prometheus").body().split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /** SIGTERM, as Kubernetes stops a pod, and waits up to a minute for the exit. */
     public void stop() throws InterruptedException {
         process.destroy();
