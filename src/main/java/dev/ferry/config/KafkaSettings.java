@@ -99,24 +99,23 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
 
     /** A group-less consumer of destination partitions (offset translation, the tail read at task start). */
     public Map<String, Object> destinationReader() {
-        Map<String, Object> reader = new HashMap<>(destination);
-        reader.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-offset-translator");
+        return reader(destination, "ferry-offset-translator");
+    }
+
+    /** A group-less consumer of source partitions: failback reads which of the destination's own records a group consumed. */
+    public Map<String, Object> sourceReader() {
+        return reader(source, "ferry-failback-reader");
+    }
+
+    /** A group-less consumer that seeks and reads a few records at a time (never commits). */
+    private static Map<String, Object> reader(Map<String, Object> cluster, String clientId) {
+        Map<String, Object> reader = new HashMap<>(cluster);
+        reader.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         reader.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         reader.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         reader.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         reader.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1 << 20);
         // Each probe seeks; a fetch parked at the log end (default wait 500 ms) would delay the next probe by that much.
-        reader.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
-        return reader;
-    }
-
-    /** A group-less consumer of source partitions: failback reads which of the destination's own records a group consumed. */
-    public Map<String, Object> sourceReader() {
-        Map<String, Object> reader = new HashMap<>(source);
-        reader.put(ConsumerConfig.CLIENT_ID_CONFIG, "ferry-failback-reader");
-        reader.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        reader.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        reader.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         reader.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
         return reader;
     }

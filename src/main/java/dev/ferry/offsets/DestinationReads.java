@@ -163,7 +163,8 @@ final class DestinationReads {
             return null;
         }
         List<PartitionLog.Copy> answer = new ArrayList<>();
-        for (PartitionLog.Copy copy : records.getOrDefault(tp, new TreeMap<>()).subMap(offset, true, range.getValue(), true).values()) {
+        NavigableMap<Long, PartitionLog.Copy> kept = records.get(tp);
+        for (PartitionLog.Copy copy : kept == null ? List.<PartitionLog.Copy>of() : kept.subMap(offset, true, range.getValue(), true).values()) {
             if (answer.size() >= read.max()) {
                 break;
             }

@@ -93,9 +93,7 @@ public final class SecuredClusters implements AutoCloseable {
         server.put("ssl.keystore.location", keystore.toString());
         server.put("ssl.keystore.type", "PKCS12");
         server.put("ssl.keystore.password", TestCertificates.PASSWORD);
-        server.put("ssl.truststore.location", certificates.truststore().toString());
-        server.put("ssl.truststore.type", "PKCS12");
-        server.put("ssl.truststore.password", TestCertificates.PASSWORD);
+        trusting(server);
         server.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         server.put("allow.everyone.if.no.acl.found", "false");
         return server;
@@ -123,9 +121,7 @@ public final class SecuredClusters implements AutoCloseable {
         client.put("security.protocol", "SASL_SSL");
         client.put("sasl.mechanism", "SCRAM-SHA-512");
         client.put("sasl.jaas.config", jaas(user, password));
-        client.put("ssl.truststore.location", certificates.truststore().toString());
-        client.put("ssl.truststore.type", "PKCS12");
-        client.put("ssl.truststore.password", TestCertificates.PASSWORD);
+        trusting(client);
         return client;
     }
 
@@ -136,10 +132,15 @@ public final class SecuredClusters implements AutoCloseable {
         client.put("ssl.keystore.location", keystore.toString());
         client.put("ssl.keystore.type", "PKCS12");
         client.put("ssl.keystore.password", TestCertificates.PASSWORD);
-        client.put("ssl.truststore.location", certificates.truststore().toString());
-        client.put("ssl.truststore.type", "PKCS12");
-        client.put("ssl.truststore.password", TestCertificates.PASSWORD);
+        trusting(client);
         return client;
+    }
+
+    /** The trust store that holds the test authority, which signed both brokers' certificates. */
+    private void trusting(Map<String, String> settings) {
+        settings.put("ssl.truststore.location", certificates.truststore().toString());
+        settings.put("ssl.truststore.type", "PKCS12");
+        settings.put("ssl.truststore.password", TestCertificates.PASSWORD);
     }
 
     /** Ferry's settings for both clusters as {@code ferry.source.properties[...]} / {@code ferry.destination.properties[...]} pairs. */
