@@ -24,7 +24,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.ferry.headers.SourceHeaders;
+import dev.ferry.support.Copies;
 import dev.ferry.support.TwoClusters;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,8 +74,8 @@ class CrashRecoveryTest {
 
             Map<String, Integer> seen = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> copy : clusters.readAll(clusters.destinationServers(), "east.events")) {
-                String coordinates = SourceHeaders.number(copy.headers(), "ferry.source.partition") + "@"
-                        + SourceHeaders.number(copy.headers(), "ferry.source.offset");
+                String coordinates = Copies.of(copy.headers()).partition() + "@"
+                        + Copies.of(copy.headers()).offset();
                 seen.merge(coordinates, 1, Integer::sum);
             }
             Set<String> missing = new HashSet<>(expected);

@@ -28,6 +28,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.ferry.cluster.ClusterUnavailableException;
 import dev.ferry.headers.SourceHeaders;
 import dev.ferry.support.Actuator;
+import dev.ferry.support.Copies;
 import dev.ferry.support.FerryRunner;
 import dev.ferry.support.TwoClusters;
 
@@ -128,17 +129,17 @@ class CrossClusterReplicationTest {
             List<ConsumerRecord<byte[], byte[]>> orderCopies = clusters.readAll(clusters.destinationServers(), "east.orders.eu");
             assertThat(orderCopies).hasSize(expectedOrders.size());
             for (ConsumerRecord<byte[], byte[]> copy : orderCopies) {
-                int sourcePartition = (int) SourceHeaders.number(copy.headers(), "ferry.source.partition");
+                int sourcePartition = (int) Copies.of(copy.headers()).partition();
                 assertThat(copy.partition()).as("preserve partitioning").isEqualTo(sourcePartition);
-                assertThat(SourceHeaders.text(copy.headers(), "ferry.source.cluster")).isEqualTo("east");
-                assertThat(SourceHeaders.text(copy.headers(), "ferry.origin.cluster")).isEqualTo("east");
+                assertThat(Copies.of(copy.headers()).cluster()).isEqualTo("east");
+                assertThat(Copies.of(copy.headers()).origin()).isEqualTo("east");
                 assertThat(SourceHeaders.text(copy.headers(), "region")).isEqualTo("eu");
             }
             assertThat(sent(orderCopies)).containsExactlyInAnyOrderElementsOf(expectedOrders);
             assertOrderedBySourceOffsetWithinEachPartition(orderCopies);
             List<ConsumerRecord<byte[], byte[]>> allOrderCopies = clusters.readAll(clusters.destinationServers(), "east.orders.all");
             assertThat(sent(allOrderCopies)).containsExactlyInAnyOrderElementsOf(expectedAllOrders);
-            assertThat(allOrderCopies).allSatisfy(copy -> assertThat(copy.headers().headers("ferry.source.offset")).hasSize(1));
+            assertThat(allOrderCopies).allSatisfy(copy -> assertThat(copy.headers().headers("ferry")).hasSize(1));
 
             List<ConsumerRecord<byte[], byte[]>> paymentCopies = clusters.readAll(clusters.destinationServers(), "east.payments.paid");
             assertThat(sent(paymentCopies)).containsExactlyInAnyOrderElementsOf(expectedPayments);
@@ -236,14 +237,14 @@ class CrossClusterReplicationTest {
         Map<Integer, List<ConsumerRecord<byte[], byte[]>>> byPartition = copies.stream().collect(Collectors.groupingBy(ConsumerRecord::partition));
         byPartition.values().forEach(records -> {
             records.sort((a, b) -> Long.compare(a.offset(), b.offset()));
-            List<Long> sourceOffsets = records.stream().map(r -> SourceHeaders.number(r.headers(), "ferry.source.offset")).toList();
+            List<Long> sourceOffsets = records.stream().map(r -> Copies.of(r.headers()).offset()).toList();
             assertThat(sourceOffsets).isSorted().doesNotHaveDuplicates();
         });
     }
 
     private static List<Sent> sent(List<ConsumerRecord<byte[], byte[]>> copies) {
-        return copies.stream().map(c -> new Sent(SourceHeaders.text(c.headers(), "ferry.source.topic"),
-                (int) SourceHeaders.number(c.headers(), "ferry.source.partition"), SourceHeaders.number(c.headers(), "ferry.source.offset"),
+        return copies.stream().map(c -> new Sent(Copies.of(c.headers()).topic(),
+                (int) Copies.of(c.headers()).partition(), Copies.of(c.headers()).offset(),
                 new String(c.key(), StandardCharsets.UTF_8))).toList();
     }
 

@@ -25,9 +25,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
-import dev.ferry.headers.SourceHeaders;
 import dev.ferry.support.Actuator;
 import dev.ferry.support.BrokerProcess;
+import dev.ferry.support.Copies;
 import dev.ferry.support.FerryRunner;
 import dev.ferry.support.TwoClusters;
 
@@ -70,8 +70,8 @@ class DestinationOutageTest {
             }
             Map<String, Integer> seen = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> copy : readAll(destination.servers())) {
-                seen.merge(SourceHeaders.number(copy.headers(), "ferry.source.partition") + "@"
-                        + SourceHeaders.number(copy.headers(), "ferry.source.offset"), 1, Integer::sum);
+                seen.merge(Copies.of(copy.headers()).partition() + "@"
+                        + Copies.of(copy.headers()).offset(), 1, Integer::sum);
             }
             Set<String> missing = new HashSet<>(sent);
             missing.removeAll(seen.keySet());

@@ -23,7 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-import dev.ferry.headers.SourceHeaders;
+import dev.ferry.support.Copies;
 import dev.ferry.support.FerryProcess;
 import dev.ferry.support.TwoClusters;
 
@@ -263,8 +263,8 @@ class MultiInstanceTest {
                         lastArrival.set(p, System.nanoTime());
                         windowMax.accumulateAndGet(p, latency, Math::max);
                         recentMax.accumulateAndGet(latency, Math::max);
-                        long sourceOffset = SourceHeaders.number(r.headers(), "ferry.source.offset");
-                        long sourcePartition = SourceHeaders.number(r.headers(), "ferry.source.partition");
+                        long sourceOffset = Copies.of(r.headers()).offset();
+                        long sourcePartition = Copies.of(r.headers()).partition();
                         copies.computeIfAbsent(sourcePartition + "@" + sourceOffset, k -> new AtomicInteger()).incrementAndGet();
                         if (sourceOffset <= last[p]) {
                             outOfOrder.incrementAndGet();

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.ferry.headers.SourceHeaders;
+import dev.ferry.support.Copies;
 import dev.ferry.support.FerryRunner;
 import dev.ferry.support.TwoClusters;
 
@@ -47,10 +47,10 @@ class PatternStreamTest {
                 List<ConsumerRecord<byte[], byte[]>> copies = clusters.readAll(clusters.destinationServers(), "audit.logout.copy");
                 Set<String> coordinates = new TreeSet<>();
                 for (ConsumerRecord<byte[], byte[]> copy : copies) {
-                    assertThat(SourceHeaders.text(copy.headers(), "ferry.source.topic")).isEqualTo("audit.logout");
-                    long partition = SourceHeaders.number(copy.headers(), "ferry.source.partition");
+                    assertThat(Copies.of(copy.headers()).topic()).isEqualTo("audit.logout");
+                    long partition = Copies.of(copy.headers()).partition();
                     assertThat(partition).as("preserve partitioning").isEqualTo(copy.partition());
-                    coordinates.add(partition + "@" + SourceHeaders.number(copy.headers(), "ferry.source.offset"));
+                    coordinates.add(partition + "@" + Copies.of(copy.headers()).offset());
                 }
                 assertThat(coordinates).hasSize(30);
                 try (Admin admin = Admin.create(Map.of("bootstrap.servers", clusters.destinationServers()))) {

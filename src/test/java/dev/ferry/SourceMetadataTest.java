@@ -29,9 +29,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.ferry.headers.SourceHeaders;
 import dev.ferry.offsets.GroupOffsetSync;
 import dev.ferry.service.FerryStop;
+import dev.ferry.support.Copies;
 import dev.ferry.support.FerryRunner;
 import dev.ferry.support.TwoClusters;
 import dev.ferry.topology.ReplicationCounters;
@@ -92,8 +92,8 @@ class SourceMetadataTest {
                 for (ConsumerRecord<byte[], byte[]> copy : copies) {
                     String value = new String(copy.value(), StandardCharsets.UTF_8);
                     assertThat(value).as("on its source partition's number").startsWith("p" + copy.partition() + "-");
-                    assertThat(SourceHeaders.number(copy.headers(), "ferry.source.partition")).isEqualTo(copy.partition());
-                    coordinates.add(copy.partition() + "@" + SourceHeaders.number(copy.headers(), "ferry.source.offset"));
+                    assertThat(Copies.of(copy.headers()).partition()).isEqualTo(copy.partition());
+                    coordinates.add(copy.partition() + "@" + Copies.of(copy.headers()).offset());
                     values.add(value);
                 }
                 assertThat(coordinates).as("no duplicates").hasSize(copies.size());

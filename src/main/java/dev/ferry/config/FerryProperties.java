@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
@@ -12,6 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
+
+import dev.ferry.headers.SourceHeaders;
 
 /**
  * Everything under {@code ferry:}. Unknown keys are errors (a typo such as {@code destinaton} must not be ignored).
@@ -26,6 +29,8 @@ import org.springframework.validation.annotation.Validated;
  *                      {@code group.instance.id}): an instance that restarts under the same name within the session
  *                      timeout gets its partitions back without a rebalance; the chart sets the pod name; empty: dynamic
  * @param headerPrefix  prefix of the source coordinate headers
+ * @param headerFormat  how the source coordinates are written: {@code compact} (one header) or {@code text} (six headers,
+ *                      as Ferry wrote them before the compact form); both are always read
  * @param kafkaStreams  Kafka Streams settings (num.stream.threads, commit.interval.ms, ...) on top of Ferry's defaults
  * @param logInterval   how often the per-stream copied / filtered counts are logged
  * @param adminTimeout  how long startup waits for a cluster to answer (topic checks and creation)
@@ -40,7 +45,8 @@ public record FerryProperties(
         @NotEmpty List<@Valid StreamProperties> streams,
         String applicationId,
         String instanceId,
-        @DefaultValue("ferry.") String headerPrefix,
+        @DefaultValue("ferry.") @NotBlank String headerPrefix,
+        @DefaultValue("compact") SourceHeaders.Format headerFormat,
         @DefaultValue Map<String, String> kafkaStreams,
         @DefaultValue("30s") Duration logInterval,
         @DefaultValue("30s") Duration adminTimeout,

@@ -53,7 +53,7 @@ public final class ReplicationPlans {
             streams.add(mapping(stream, property, sourceAlias, destinationAlias));
         }
         checkSharedTopics(streams);
-        return new ReplicationPlan(sourceAlias, destinationAlias, new SourceHeaders(properties.headerPrefix()), streams);
+        return new ReplicationPlan(sourceAlias, destinationAlias, new SourceHeaders(properties.headerPrefix(), properties.headerFormat()), streams);
     }
 
     private static StreamMapping mapping(StreamProperties stream, String property, String sourceAlias, String destinationAlias) {

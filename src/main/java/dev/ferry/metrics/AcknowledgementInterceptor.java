@@ -1,12 +1,12 @@
 package dev.ferry.metrics;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerInterceptor;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.Header;
+
+import dev.ferry.headers.SourceHeaders;
 
 /**
  * Measures replication latency where it ends: when the destination acknowledges a copy. Installed on Ferry's producer
@@ -15,22 +15,22 @@ import org.apache.kafka.common.header.Header;
 public final class AcknowledgementInterceptor implements ProducerInterceptor<byte[], byte[]> {
 
     public static final String METRICS = "ferry.metrics";
-    public static final String SOURCE_TOPIC_HEADER = "ferry.metrics.source-topic-header";
+    public static final String SOURCE_HEADERS = "ferry.metrics.source-headers";
 
     private ReplicationMetrics metrics;
-    private String sourceTopicHeader;
+    private SourceHeaders sourceHeaders;
 
     @Override
     public void configure(Map<String, ?> configs) {
         this.metrics = (ReplicationMetrics) configs.get(METRICS);
-        this.sourceTopicHeader = (String) configs.get(SOURCE_TOPIC_HEADER);
+        this.sourceHeaders = (SourceHeaders) configs.get(SOURCE_HEADERS);
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> onSend(ProducerRecord<byte[], byte[]> record) {
         if (metrics != null && !metrics.knowsStreamOf(record.topic())) {
-            Header source = record.headers().lastHeader(sourceTopicHeader);
-            metrics.learnStream(record.topic(), source == null ? null : new String(source.value(), StandardCharsets.UTF_8));
+            SourceHeaders.Coordinates source = sourceHeaders.read(record.headers());
+            metrics.learnStream(record.topic(), source == null ? null : source.topic());
         }
         return record;
     }

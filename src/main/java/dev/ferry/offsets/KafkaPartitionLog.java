@@ -74,12 +74,10 @@ final class KafkaPartitionLog implements PartitionLog {
 
     /** The record's destination offset and source coordinates; a record without Ferry's headers has none. */
     static Copy copyOf(ConsumerRecord<byte[], byte[]> r, SourceHeaders headers) {
-        String topic = SourceHeaders.text(r.headers(), headers.topic());
-        long partitionNumber = SourceHeaders.number(r.headers(), headers.partition());
-        long offset = SourceHeaders.number(r.headers(), headers.offset());
-        if (topic == null || partitionNumber < 0 || offset < 0) {
+        SourceHeaders.Coordinates source = headers.read(r.headers());
+        if (source == null) {
             return new Copy(r.offset(), null, -1, -1);
         }
-        return new Copy(r.offset(), topic, (int) partitionNumber, offset);
+        return new Copy(r.offset(), source.topic(), source.partition(), source.offset());
     }
 }

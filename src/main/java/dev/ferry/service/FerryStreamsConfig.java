@@ -27,7 +27,7 @@ public final class FerryStreamsConfig {
         Map<String, Object> streams = new HashMap<>(settings.streams());
         streams.put(StreamsConfig.producerPrefix(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG), AcknowledgementInterceptor.class.getName());
         streams.put(StreamsConfig.producerPrefix(AcknowledgementInterceptor.METRICS), metrics);
-        streams.put(StreamsConfig.producerPrefix(AcknowledgementInterceptor.SOURCE_TOPIC_HEADER), plan.headers().topic());
+        streams.put(StreamsConfig.producerPrefix(AcknowledgementInterceptor.SOURCE_HEADERS), plan.headers());
         streams.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FerryExceptionHandler.class.getName());
         streams.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, FerryExceptionHandler.class.getName());
         streams.put(FerryExceptionHandler.POLICIES, errorPolicies);

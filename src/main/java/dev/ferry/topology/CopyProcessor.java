@@ -1,10 +1,8 @@
 package dev.ferry.topology;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -25,8 +23,8 @@ import dev.ferry.mapping.StreamMapping;
  * <li>Drops records already copied before a crash (preserve mode), records that originated on the destination cluster
  * (loop prevention) and records the stream's filter rejects. A value that a JSON condition cannot parse is an error
  * for the stream's {@code on-error} policy ({@link ErrorPolicies}).</li>
- * <li>Writes the source coordinate headers (architecture §3): the per-hop {@code source.*} headers replace any earlier hop's,
- * the origin header is written only if absent. Wraps the value with its source partition for the sink.</li>
+ * <li>Writes the source coordinates (architecture §3, {@link SourceHeaders}): they replace any earlier hop's, and the
+ * cluster the record first came from is kept. Wraps the value with its source partition for the sink.</li>
  * </ol>
  * One processor rather than a filter node and a stamp node: every hop between nodes costs Kafka Streams a record and a
  * header-list copy per record.
@@ -41,12 +39,12 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
     private final TaskGuard guard;
     private final boolean preserve;
     private final SourceHeaders names;
-    private final byte[] sourceAlias;
+    private final String sourceAlias;
     private final byte[] destinationAlias;
     private final StreamCounters counters;
     private final RecordView view = new RecordView();
     private final Map<String, Progress> progress = new HashMap<>();
-    private final Map<String, byte[]> topicBytes = new HashMap<>();
+    private final Map<String, SourceHeaders.Stamp> stamps = new HashMap<>();
     private FixedKeyProcessorContext<byte[], Routed> context;
 
     /**
@@ -61,7 +59,7 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
         this.tail = tail;
         this.guard = guard;
         this.names = names;
-        this.sourceAlias = SourceHeaders.encode(sourceAlias);
+        this.sourceAlias = sourceAlias;
         this.destinationAlias = SourceHeaders.encode(destinationAlias);
         this.counters = counters;
     }
@@ -83,8 +81,7 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
             counters.recordDuplicateSkipped();
             return;
         }
-        Header origin = record.headers().lastHeader(names.origin());
-        if (origin != null && Arrays.equals(origin.value(), destinationAlias)) {
+        if (names.originatesOn(record.headers(), destinationAlias)) {
             counters.recordLoop();
             return;
         }
@@ -95,8 +92,12 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
         }
         // Stamped in place: Kafka Streams hands every processor its own copy of the header list, also when several
         // streams read one source node, so no stream sees another's stamps. withValue copies the list once more.
-        names.stamp(record.headers(), sourceAlias, topicBytes.computeIfAbsent(source.topic(), SourceHeaders::encode), source.partition(),
-                source.offset(), record.timestamp());
+        SourceHeaders.Stamp stamp = stamps.get(source.topic());
+        if (stamp == null) {
+            stamp = names.stamp(sourceAlias, source.topic());
+            stamps.put(source.topic(), stamp);
+        }
+        stamp.apply(record.headers(), source.partition(), source.offset(), record.timestamp());
         counters.recordCopied(record.value());
         context.forward(record.withValue(new Routed(record.value(), source.partition())));
     }

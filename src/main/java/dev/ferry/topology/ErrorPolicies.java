@@ -112,11 +112,10 @@ public final class ErrorPolicies {
                     exception.toString());
             return new Decision.Retry();
         }
-        SourceHeaders names = plan.headers();
-        String topic = SourceHeaders.text(record.headers(), names.topic());
-        Failed failed = new Failed(topic == null ? context.topic() : topic, (int) SourceHeaders.number(record.headers(), names.partition()),
-                SourceHeaders.number(record.headers(), names.offset()), record.timestamp() == null ? -1 : record.timestamp(), record.key(),
-                record.value(), record.headers());
+        SourceHeaders.Coordinates source = plan.headers().read(record.headers());
+        Failed failed = new Failed(source == null ? context.topic() : source.topic(), source == null ? -1 : source.partition(),
+                source == null ? -1 : source.offset(), record.timestamp() == null ? -1 : record.timestamp(), record.key(), record.value(),
+                record.headers());
         StreamMapping stream = byNode.get(context.processorNodeId());
         if (stream == null || !stream.source().selects(failed.topic())) {
             stream = plan.writerOf(failed.topic(), record.topic()).orElse(stream);

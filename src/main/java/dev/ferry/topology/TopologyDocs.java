@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import org.apache.kafka.streams.TopologyDescription;
 
+import dev.ferry.headers.SourceHeaders;
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.mapping.StreamMapping;
 
@@ -21,16 +22,22 @@ public final class TopologyDocs {
     private TopologyDocs() {
     }
 
+    private static String coordinates(SourceHeaders headers) {
+        if (headers.format() == SourceHeaders.Format.COMPACT) {
+            return "header `" + headers.compact() + "`: `<cluster>/<topic>-<partition>@<offset>`; `" + headers.origin()
+                    + "` only on a copy of a copy";
+        }
+        return "headers " + String.join(", ", headers.written().stream().map(n -> "`" + n + "`").toList());
+    }
+
     public static String render(ReplicationPlan plan, TopologyDescription description, String configFile) {
         StringBuilder md = new StringBuilder();
         md.append("# Replication topology\n\n");
         md.append("Generated from `").append(configFile).append("` by `TopologyDocs`; do not edit. Regenerate with\n`")
                 .append(REGENERATE).append("` (a test fails while this file is stale).\n\n");
         md.append("Source cluster `").append(plan.sourceAlias()).append("` → destination cluster `").append(plan.destinationAlias())
-                .append("`. Every copy gets the source coordinate headers (`").append(plan.headers().cluster()).append("`, `")
-                .append(plan.headers().topic()).append("`, `").append(plan.headers().partition()).append("`, `")
-                .append(plan.headers().offset()).append("`, `").append(plan.headers().timestamp()).append("`, `")
-                .append(plan.headers().origin()).append("`); records whose origin is `").append(plan.destinationAlias())
+                .append("`. Every copy carries its source coordinates (").append(coordinates(plan.headers())).append("); records whose origin is `")
+                .append(plan.destinationAlias())
                 .append("` are not copied.\n\n");
 
         md.append("```mermaid\nflowchart LR\n");

@@ -44,9 +44,8 @@ public class RecordPathBenchmark {
     private RecordFilter jsonRange;
     private RecordFilter combined;
     private RecordFilter jsonLastField;
-    private final SourceHeaders names = new SourceHeaders(SourceHeaders.DEFAULT_PREFIX);
-    private final byte[] cluster = SourceHeaders.encode("east");
-    private final byte[] topic = SourceHeaders.encode("orders");
+    private final SourceHeaders.Stamp compact = new SourceHeaders(SourceHeaders.DEFAULT_PREFIX).stamp("east", "orders");
+    private final SourceHeaders.Stamp text = new SourceHeaders(SourceHeaders.DEFAULT_PREFIX, SourceHeaders.Format.TEXT).stamp("east", "orders");
 
     @Setup
     public void setUp() {
@@ -104,9 +103,16 @@ public class RecordPathBenchmark {
     }
 
     @Benchmark
-    public RecordHeaders stampHeaders() {
+    public RecordHeaders stampCompact() {
         RecordHeaders copy = new RecordHeaders(headers.toArray());
-        names.stamp(copy, cluster, topic, 3, 1_234_567L, 1_763_700_000_000L);
+        compact.apply(copy, 3, 1_234_567L, 1_763_700_000_000L);
+        return copy;
+    }
+
+    @Benchmark
+    public RecordHeaders stampText() {
+        RecordHeaders copy = new RecordHeaders(headers.toArray());
+        text.apply(copy, 3, 1_234_567L, 1_763_700_000_000L);
         return copy;
     }
 }

@@ -30,8 +30,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.ferry.headers.SourceHeaders;
 import dev.ferry.support.Actuator;
+import dev.ferry.support.Copies;
 import dev.ferry.support.FerryRunner;
 import dev.ferry.support.TwoClusters;
 
@@ -150,8 +150,8 @@ class FailoverTest {
             while (!caughtUp(consumer, endOffsets) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     deliveries++;
-                    received.add(new Coordinates((int) SourceHeaders.number(r.headers(), "ferry.source.partition"),
-                            SourceHeaders.number(r.headers(), "ferry.source.offset")));
+                    received.add(new Coordinates((int) Copies.of(r.headers()).partition(),
+                            Copies.of(r.headers()).offset()));
                 }
             }
         }

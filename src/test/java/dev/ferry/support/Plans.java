@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.ferry.config.ReplicationPlans;
 import dev.ferry.config.ClusterProperties;
 import dev.ferry.config.FerryProperties;
+import dev.ferry.headers.SourceHeaders;
 import dev.ferry.config.StreamProperties;
 import dev.ferry.mapping.ErrorPolicy;
 import dev.ferry.mapping.Partitioning;
@@ -36,7 +37,7 @@ public final class Plans {
 
     public static FerryProperties properties(String sourceServers, String destinationServers, StreamProperties... streams) {
         return new FerryProperties(new ClusterProperties("east", sourceServers, Map.of()), new ClusterProperties("west", destinationServers, Map.of()),
-                List.of(streams), null, null, "ferry.", Map.of(), Duration.ofSeconds(30), Duration.ofSeconds(30),
+                List.of(streams), null, null, "ferry.", SourceHeaders.Format.COMPACT, Map.of(), Duration.ofSeconds(30), Duration.ofSeconds(30),
                 new FerryProperties.HealthProperties(Duration.ofSeconds(10), Duration.ofSeconds(5), null, null),
                 new FerryProperties.OffsetSyncProperties(true, Duration.ofSeconds(30), List.of(".*"), List.of(), false),
                 new FerryProperties.ManagementProperties(false, null, null));

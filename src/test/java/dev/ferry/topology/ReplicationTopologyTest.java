@@ -36,6 +36,7 @@ import dev.ferry.config.KafkaSettings;
 import dev.ferry.metrics.ReplicationMetrics;
 import dev.ferry.service.FerryStop;
 import dev.ferry.service.FerryStreamsConfig;
+import dev.ferry.support.Copies;
 import dev.ferry.support.Plans;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -113,12 +114,8 @@ class ReplicationTopologyTest {
             assertThat(copy.getRecordTime()).isEqualTo(T0);
             Headers h = copy.headers();
             assertThat(header(h, "trace")).isEqualTo("abc");
-            assertThat(header(h, "ferry.source.cluster")).isEqualTo("east");
-            assertThat(header(h, "ferry.source.topic")).isEqualTo("orders");
-            assertThat(header(h, "ferry.source.partition")).isEqualTo("0");
-            assertThat(header(h, "ferry.source.offset")).isEqualTo("0");
-            assertThat(header(h, "ferry.source.timestamp")).isEqualTo(Long.toString(T0.toEpochMilli()));
-            assertThat(header(h, "ferry.origin.cluster")).isEqualTo("east");
+            assertThat(header(h, "ferry")).isEqualTo("east/orders-0@0");   // the compact form: cluster/topic-partition@offset
+            assertThat(h.toArray()).extracting(Header::key).containsExactly("trace", "ferry");   // origin = source cluster: no header
         }
     }
 
@@ -133,7 +130,7 @@ class ReplicationTopologyTest {
                 in.pipeInput(record("k" + i, bytes("v" + i), "region", regions[i]));
             }
             List<TestRecord<byte[], byte[]>> copies = output(driver, "east.orders.eu").readRecordsToList();
-            assertThat(copies).extracting(r -> header(r.headers(), "ferry.source.offset")).containsExactly("0", "2", "4");
+            assertThat(copies).extracting(r -> header(r.headers(), "ferry")).containsExactly("east/orders-0@0", "east/orders-0@2", "east/orders-0@4");
             assertThat(copies).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly("v0", "v2", "v4");
             StreamCounters.Snapshot c = counters.forStream("orders-eu").snapshot();
             assertThat(c.copied()).isEqualTo(3);
@@ -148,17 +145,25 @@ class ReplicationTopologyTest {
         ReplicationCounters counters = new ReplicationCounters(plan);
         try (TopologyTestDriver driver = driver(plan, counters)) {
             TestInputTopic<byte[], byte[]> in = input(driver, "orders");
+            // copies written by an earlier Ferry, in the text form
             in.pipeInput(record("from-west", bytes("a"), "ferry.origin.cluster", "west", "ferry.source.cluster", "west"));
             in.pipeInput(record("from-north", bytes("b"), "ferry.origin.cluster", "north", "ferry.source.cluster", "north",
                     "ferry.source.offset", "77", "ferry.source.topic", "north-orders"));
+            // first copies in the compact form: the origin is the source cluster of the compact header
+            in.pipeInput(record("compact-from-west", bytes("c"), "ferry", "west/orders-2@9"));
+            in.pipeInput(record("compact-from-north", bytes("d"), "ferry", "north/orders-1@3"));
             List<TestRecord<byte[], byte[]>> copies = output(driver, "east.orders").readRecordsToList();
-            assertThat(copies).hasSize(1);
+            assertThat(copies).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("from-north", "compact-from-north");
             Headers h = copies.get(0).headers();
             assertThat(values(h, "ferry.origin.cluster")).containsExactly("north");   // first origin kept
-            assertThat(values(h, "ferry.source.cluster")).containsExactly("east");    // previous hop replaced
-            assertThat(values(h, "ferry.source.offset")).containsExactly("1");
-            assertThat(values(h, "ferry.source.topic")).containsExactly("orders");
-            assertThat(counters.forStream("orders").snapshot().loops()).isEqualTo(1);
+            assertThat(values(h, "ferry")).containsExactly("east/orders-0@1");      // this hop, in the compact form
+            assertThat(values(h, "ferry.source.cluster")).isEmpty();                // the previous hop's text headers are gone
+            assertThat(values(h, "ferry.source.offset")).isEmpty();
+            assertThat(values(h, "ferry.source.topic")).isEmpty();
+            Headers second = copies.get(1).headers();
+            assertThat(values(second, "ferry")).containsExactly("east/orders-0@3");
+            assertThat(values(second, "ferry.origin.cluster")).containsExactly("north");   // now written: it is not this hop's cluster
+            assertThat(counters.forStream("orders").snapshot().loops()).isEqualTo(2);
         }
     }
 
@@ -176,7 +181,7 @@ class ReplicationTopologyTest {
             List<TestRecord<byte[], byte[]>> copies = output(driver, "east.payments").readRecordsToList();
             assertThat(copies).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("p1", "p1");
             assertThat(copies.get(1).value()).isNull();
-            assertThat(header(copies.get(1).headers(), "ferry.source.offset")).isEqualTo("3");
+            assertThat(header(copies.get(1).headers(), "ferry")).isEqualTo("east/payments-0@3");
             StreamCounters.Snapshot c = counters.forStream("paid").snapshot();
             assertThat(c.copied()).isEqualTo(2);
             assertThat(c.filtered()).isEqualTo(1);
@@ -242,9 +247,9 @@ class ReplicationTopologyTest {
             List<TestRecord<byte[], byte[]>> all = output(driver, "east.orders.all").readRecordsToList();
             assertThat(eu).hasSize(1);
             assertThat(all).hasSize(2);
-            assertThat(values(eu.get(0).headers(), "ferry.source.offset")).containsExactly("0");
-            assertThat(values(all.get(0).headers(), "ferry.source.offset")).containsExactly("0");
-            assertThat(values(all.get(1).headers(), "ferry.source.offset")).containsExactly("1");
+            assertThat(values(eu.get(0).headers(), "ferry")).containsExactly("east/orders-0@0");
+            assertThat(values(all.get(0).headers(), "ferry")).containsExactly("east/orders-0@0");
+            assertThat(values(all.get(1).headers(), "ferry")).containsExactly("east/orders-0@1");
         }
     }
 
@@ -305,8 +310,8 @@ class ReplicationTopologyTest {
                 orders.pipeInput(record("k" + i, bytes("v" + i), "region", i == 4 ? "us" : "eu"));
                 payments.pipeInput(record("p" + i, bytes("v" + i)));
             }
-            assertThat(output(driver, "east.orders.eu").readRecordsToList()).extracting(r -> header(r.headers(), "ferry.source.offset"))
-                    .containsExactly("3");   // 0..2 were copied already, 4 is filtered out
+            assertThat(output(driver, "east.orders.eu").readRecordsToList()).extracting(r -> header(r.headers(), "ferry"))
+                    .containsExactly("east/orders-0@3");   // 0..2 were copied already, 4 is filtered out
             assertThat(output(driver, "east.payments").readRecordsToList()).hasSize(5);   // key-hash: no deduplication
             assertThat(counters.forStream("orders-eu").snapshot().duplicates()).isEqualTo(3);
             assertThat(counters.forStream("payments").snapshot().duplicates()).isZero();
@@ -325,7 +330,7 @@ class ReplicationTopologyTest {
             assertThat(output(driver, "east.audit.logins.west").readValue()).isEqualTo(bytes("login"));
             TestRecord<byte[], byte[]> admin = output(driver, "east.audit.admin.west").readRecord();
             assertThat(admin.value()).isEqualTo(bytes("admin"));
-            assertThat(header(admin.headers(), "ferry.source.topic")).isEqualTo("audit.admin");
+            assertThat(Copies.of(admin.headers()).topic()).isEqualTo("audit.admin");
         }
     }
 
