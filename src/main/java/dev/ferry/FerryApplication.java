@@ -1,5 +1,6 @@
 package dev.ferry;
 
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -12,6 +13,22 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.logging.logback
 public class FerryApplication {
 
     public static void main(String[] args) {
+        loadLz4Native();
         SpringApplication.run(FerryApplication.class, args);
+    }
+
+    /**
+     * lz4-java (the producer's lz4 compression, Ferry's default) uses its native compressor only if its library is
+     * loaded already or its classes come from the system class loader. In the executable jar (java -jar, Spring Boot's
+     * nested-jar class loader) neither holds, and its pure-Java fallback took half of the stream threads' time
+     * (JFR profile of bench/compare.sh, README Performance). Loading the library first makes the producer use it.
+     */
+    static void loadLz4Native() {
+        try {
+            Class.forName("net.jpountz.util.Native").getMethod("load").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            LoggerFactory.getLogger(FerryApplication.class).info("lz4 compresses with its Java implementation (its native library did not load: {})",
+                    e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e);
+        }
     }
 }

@@ -141,7 +141,7 @@ public final class SourceHeaders {
             boolean hasEarlierText = false;
             Header earlierCompact = null;
             byte[] earlierTextCluster = null;
-            for (Header header : headers.toArray()) {
+            for (Header header : headers) {   // not toArray(): no copy of the list per record
                 String key = header.key();
                 if (key.startsWith(compact)) {
                     if (key.equals(compact)) {

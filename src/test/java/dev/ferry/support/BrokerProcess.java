@@ -85,6 +85,11 @@ public final class BrokerProcess implements AutoCloseable {
         start();
     }
 
+    /** The broker JVM's process id (the benchmark measures its CPU). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String servers() {
         return "127.0.0.1:" + port;
     }
