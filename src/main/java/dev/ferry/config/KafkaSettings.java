@@ -61,8 +61,8 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
         d.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
         d.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 262_144);
         // Bytes across the link (README Performance, bench/compare.sh, 1M x 1 KiB): lz4 sends a JSON payload in a third of the
-        // bytes (1,103 -> 352 per record) for ~6% more CPU and no lower rate; zstd in a fifth (200) but for ~50% more CPU and
-        // ~30% lower rate on 2 cores. On incompressible values lz4 still compresses the keys and headers (1,103 -> 1,053).
+        // bytes (1,103 -> 351 per record) for no more CPU; zstd in a fifth (199) for ~25% more CPU per record. On
+        // incompressible values lz4 still compresses the keys and headers (1,103 -> 1,053).
         d.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2_000);
         // Memory per stream thread: 16 MiB of producer buffer (6 partitions x 256 KiB batches x 6 in flight is 9 MiB) and
