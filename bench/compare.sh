@@ -16,6 +16,10 @@
 # run's logs and command lines stay there), --keep (keep the brokers' data too).
 # 1,000,000 x 1 KiB needs about 3 GB free in the work folder while a run lasts.
 set -euo pipefail
+if [[ "${1:-}" == -h || "${1:-}" == --help ]]; then
+  sed -n '2,/^set -euo pipefail/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+  exit 0
+fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 ./mvnw -q -B -DskipTests package

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -54,7 +55,9 @@ class ErrorPolicyTest {
             producer.send(new ProducerRecord<>("payments", bytes("p2"), bytes("<xml/>"))).get();
             producer.send(new ProducerRecord<>("payments", bytes("p3"), bytes("{\"status\":\"PAID\"}"))).get();
             producer.send(new ProducerRecord<>("blobs", bytes("b1"), new byte[100])).get();
-            producer.send(new ProducerRecord<>("blobs", bytes("b2"), new byte[10_000])).get();
+            byte[] incompressible = new byte[10_000];   // the limit applies after compression (lz4 by default): zeros would pass
+            new Random(1).nextBytes(incompressible);
+            producer.send(new ProducerRecord<>("blobs", bytes("b2"), incompressible)).get();
             producer.send(new ProducerRecord<>("blobs", bytes("b3"), new byte[100])).get();
         }
         try (ConfigurableApplicationContext ferry = FerryRunner.start(clusters,

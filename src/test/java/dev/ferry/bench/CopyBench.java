@@ -42,6 +42,8 @@ public final class CopyBench {
             "broker_cpu_s", "mid_rec_per_s", "mid_cpu_s_per_m", "dest_bytes_per_rec");
 
     private static final List<String> FLAGS = List.of("no-verify", "keep");
+    private static final List<String> VALUED = List.of("records", "size", "partitions", "runs", "contenders", "payload", "compression",
+            "ferry-java-opts", "ferry-args", "ferry-jar", "repl-java-opts", "timeout", "work");
 
     private final Map<String, String> options;
     private final long records;
@@ -67,6 +69,10 @@ public final class CopyBench {
                 throw new IllegalArgumentException("unexpected argument " + args[i] + " (options are --name value)");
             }
             String name = args[i].substring(2);
+            if (!FLAGS.contains(name) && !VALUED.contains(name)) {
+                throw new IllegalArgumentException("unknown option --" + name + "; options: --" + String.join(", --", VALUED) + ", --"
+                        + String.join(", --", FLAGS) + " (bench/compare.sh --help)");
+            }
             if (FLAGS.contains(name)) {
                 options.put(name, "true");
             } else if (i + 1 < args.length) {
