@@ -27,7 +27,7 @@ import dev.ferry.support.BrokerProcess;
  * one after the other, each on two fresh real brokers (broker processes from the test class path), on the same
  * pre-loaded records; see README "Performance" and {@code bench/compare.sh}, which builds what this needs and runs it.
  * <p>
- * Per run and contender it prints one line with the shared harness's fields ({@code ../shared/bench}): the clock starts
+ * Per run and contender it prints one line with the fields of the team's shared harness: the clock starts
  * just before the replicator is launched and stops when the destination's end offsets sum to N (polled every 200 ms);
  * {@code ttfr_s} is the first record at the destination; {@code mid_*} the rate and CPU seconds per million records
  * between 20 % and 80 % of N (the steady state, without start-up and most of the JIT warm-up); {@code dest_bytes_per_rec}
