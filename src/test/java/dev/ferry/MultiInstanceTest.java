@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -87,6 +88,10 @@ class MultiInstanceTest {
                     step(report, watcher, produced, running, "rolling restart " + round, () -> {
                         FerryProcess replacement = start(clusters, dir, names);
                         await().atMost(Duration.ofSeconds(90)).until(replacement::ready);
+                        // ready means joined: it owns its share now, and no second rebalance round moves partitions to it later
+                        List<String> owned = replacement.owned();
+                        assertThat(owned).as(replacement.name() + " ready while owning nothing").isNotEmpty();
+                        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> replacement.owned().equals(owned));
                         running.add(replacement);
                         running.remove(0).stop();
                     });
@@ -145,6 +150,12 @@ class MultiInstanceTest {
         await().atMost(Duration.ofSeconds(120)).until(() -> watcher.copies.keySet().containsAll(sofar));
         // settled: every partition is copied again, and replication latency has stayed low for a while
         await().atMost(Duration.ofSeconds(120)).until(() -> watcher.allFlowing() && watcher.recentMaxLatency() < 1_000);
+        // each source partition owned by exactly one instance, as their readiness lists them, and it stays so
+        Map<String, List<String>> owners = owners(running);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> owners(running).equals(owners));
+        assertThat(owners.values()).as(name + ": an instance owning nothing").noneMatch(List::isEmpty);
+        assertThat(owners.values().stream().flatMap(List::stream).sorted().toList()).as(name + ": partitions owned")
+                .isEqualTo(IntStream.range(0, PARTITIONS).mapToObj(p -> "events-" + p).sorted().toList());
         long duplicates = watcher.copies.values().stream().filter(n -> n.get() > 1).count();
         int worst = watcher.worstPartition();
         report.put(name, String.format("longest pause %.1f s (partition %d), %d instance(s), %d records so far, 0 missing, %d duplicated, "
@@ -154,6 +165,13 @@ class MultiInstanceTest {
             assertThat(duplicates).as(name + ": duplicated").isZero();
             assertThat(watcher.outOfOrder.get()).as(name + ": out of order").isZero();
         }
+    }
+
+    /** Each instance's owned source partitions, by instance name. */
+    private static Map<String, List<String>> owners(List<FerryProcess> running) {
+        Map<String, List<String>> owners = new LinkedHashMap<>();
+        running.forEach(ferry -> owners.put(ferry.name(), ferry.owned()));
+        return owners;
     }
 
     private static FerryProcess start(TwoClusters clusters, Path dir, AtomicInteger names) throws Exception {

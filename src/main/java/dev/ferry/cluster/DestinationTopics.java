@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -78,6 +79,8 @@ public final class DestinationTopics implements TaskGuard {
     private final Map<String, Uuid> sourceTopicIds = new ConcurrentHashMap<>();
     /** Per destination topic, the source settings last copied to it: only these are removed when the source drops them. */
     private final Map<String, Map<String, String>> copiedBefore = new ConcurrentHashMap<>();
+    /** Every source partition some stream reads, as the last check found them. */
+    private volatile Set<TopicPartition> sourcePartitions = Set.of();
     /** Destination partition counts known to be at least this large (they never shrink). */
     private final Map<String, Integer> knownPartitions = new ConcurrentHashMap<>();
 
@@ -198,9 +201,16 @@ public final class DestinationTopics implements TaskGuard {
             }
         }
         grow(toGrow, existing, sourcesOf);
+        sourcePartitions = routes.stream().flatMap(r -> IntStream.range(0, r.sourcePartitions()).mapToObj(p -> new TopicPartition(r.sourceTopic(), p)))
+                .collect(Collectors.toUnmodifiableSet());
         existing.forEach((topic, description) -> knownPartitions.merge(topic, Math.max(partitions(description), toGrow.getOrDefault(topic, 0)), Math::max));
         followSettings(plan, readByStream, sourcesOf, copied, created);
         return routes;
+    }
+
+    /** Every source partition some stream reads, as the last {@link #ensure} found them (none before the first). */
+    public Set<TopicPartition> sourcePartitions() {
+        return sourcePartitions;
     }
 
     /**

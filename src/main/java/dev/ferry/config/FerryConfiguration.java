@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.ferry.cluster.ClusterMonitor;
 import dev.ferry.cluster.ClientIdentity;
 import dev.ferry.cluster.ClusterRef;
+import dev.ferry.cluster.GroupAssignment;
 import dev.ferry.cluster.GroupPermissions;
 import dev.ferry.cluster.Refusals;
 import dev.ferry.cluster.CrossClusterClientSupplier;
@@ -48,6 +49,7 @@ import dev.ferry.offsets.OffsetsEndpoint;
 import dev.ferry.service.DestinationTopicCheck;
 import dev.ferry.service.FerryStop;
 import dev.ferry.service.FerryStreamsConfig;
+import dev.ferry.service.GroupJoin;
 import dev.ferry.service.OffsetSyncCheck;
 import dev.ferry.service.PeriodicCheck;
 import dev.ferry.service.PeriodicChecks;
@@ -205,14 +207,24 @@ public class FerryConfiguration {
         return new OffsetSyncHealthIndicator(groupOffsetSync, Clock.systemUTC());
     }
 
-    /** All periodic work, on one scheduler: cluster checks (readiness), topic checks, offset sync, the counters line. */
+    /** Readiness waits until this instance has finished joining the Kafka Streams group (see the class). */
+    @Bean
+    GroupJoin groupJoin(FerryProperties properties, Admin sourceAdmin, DestinationTopics destinationTopics, RunningStreams streams) {
+        String group = KafkaSettings.applicationId(properties);
+        boolean streamsProtocol = KafkaSettings.streamsProtocol(properties);
+        return new GroupJoin(group, streams::state, () -> GroupAssignment.unsettled(sourceAdmin, source(properties), group, streamsProtocol,
+                destinationTopics.sourcePartitions(), properties.health().checkTimeout()), streams::ownedPartitions);
+    }
+
+    /** All periodic work, on one scheduler: cluster checks (readiness), joining the group, topic checks, offset sync, the counters line. */
     @Bean
     PeriodicChecks periodicChecks(FerryProperties properties, List<ClusterMonitor> clusterMonitors, DestinationTopics destinationTopics,
                                   ReplicationPlan plan, ReplicationCounters counters, GroupOffsetSync groupOffsetSync,
-                                  ReplicationMetrics metrics, FerryStop stop) {
+                                  ReplicationMetrics metrics, GroupJoin groupJoin, FerryStop stop) {
         Duration interval = properties.health().checkInterval();
         List<PeriodicCheck> checks = new ArrayList<>();
         checks.add(PeriodicCheck.always("Cluster check", Duration.ZERO, interval, false, () -> clusterMonitors.forEach(ClusterMonitor::check)));
+        checks.add(groupJoin);
         checks.add(new TopicCheck(destinationTopics, plan, interval));
         CountersLog countersLog = new CountersLog(counters);
         checks.add(PeriodicCheck.always("Stream counters", properties.logInterval(), properties.logInterval(), true, countersLog::logNow));
@@ -233,13 +245,13 @@ public class FerryConfiguration {
     @Bean
     ReplicationHealthIndicator replicationHealthIndicator(FerryProperties properties, RunningStreams streams,
                                                           List<ClusterMonitor> clusterMonitors, ReplicationPlan plan, ReplicationCounters counters,
-                                                          ReplicationMetrics metrics, FerryStop stop) {
+                                                          ReplicationMetrics metrics, GroupJoin groupJoin, FerryStop stop) {
         // Three missed checks in a row before readiness drops for staleness; a failed check drops it at once.
         Duration maxAge = properties.health().checkInterval().multipliedBy(3).plus(properties.health().checkTimeout());
         ReplicationHealthIndicator.Limits limits = new ReplicationHealthIndicator.Limits(properties.health().maxLag(),
                 properties.health().maxLatency(), streams::largestConsumerLag, metrics::lastLatencyMillis);
         return new ReplicationHealthIndicator(streams::state, clusterMonitors, plan, counters, maxAge, limits, Clock.systemUTC(),
-                stop::reason, streams::ownedPartitions);
+                stop::reason, streams::ownedPartitions, groupJoin::waiting);
     }
 
     @Bean

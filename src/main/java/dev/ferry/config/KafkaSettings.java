@@ -129,6 +129,11 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
                 : "ferry-" + p.source().alias() + "-to-" + p.destination().alias();
     }
 
+    /** Whether Kafka Streams uses Kafka's streams rebalance protocol (KIP-1071) instead of the classic one. */
+    static boolean streamsProtocol(FerryProperties p) {
+        return "streams".equalsIgnoreCase(p.kafkaStreams().get(StreamsConfig.GROUP_PROTOCOL_CONFIG));
+    }
+
     static Map<String, Object> streams(FerryProperties p) {
         check(p.kafkaStreams(), "ferry.kafka-streams");
         checkNames(p.kafkaStreams(), "ferry.kafka-streams", STREAMS_NAMES);
@@ -144,7 +149,7 @@ public record KafkaSettings(Map<String, Object> source, Map<String, Object> dest
                 throw new InvalidConfigurationPropertyValueException("ferry.kafka-streams[consumer.group.instance.id]", "(not shown)",
                         "Set ferry.instance-id instead, not both.");
             }
-            if ("streams".equalsIgnoreCase(String.valueOf(p.kafkaStreams().get("group.protocol")))) {
+            if (streamsProtocol(p)) {
                 throw new InvalidConfigurationPropertyValueException("ferry.instance-id", p.instanceId(), "Kafka's streams rebalance protocol "
                         + "(ferry.kafka-streams[group.protocol]=streams) has no static membership: leave ferry.instance-id empty, or use the "
                         + "classic protocol.");

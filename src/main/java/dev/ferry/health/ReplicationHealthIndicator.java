@@ -20,7 +20,8 @@ import dev.ferry.topology.ReplicationCounters;
 import dev.ferry.topology.StreamCounters;
 
 /**
- * Readiness: UP only while Kafka Streams is RUNNING and both clusters answered a background check recently.
+ * Readiness: UP only while Kafka Streams is RUNNING, this instance has finished joining its group, and both clusters
+ * answered a background check recently.
  * Reads state only (no broker round trip); never shows client settings, which may hold credentials.
  */
 public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
@@ -51,21 +52,26 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
 
     private final Supplier<String> stopReason;
     private final Supplier<List<String>> owned;
+    private final Supplier<String> joining;
 
     /** @param stopReason why Ferry stopped on a record (a stream with {@code on-error: fail}), null while it has not */
     public ReplicationHealthIndicator(Supplier<KafkaStreams.State> state, List<ClusterMonitor> clusters, ReplicationPlan plan,
                                       ReplicationCounters counters, Duration maxCheckAge, Limits limits, Clock clock,
                                       Supplier<String> stopReason) {
-        this(state, clusters, plan, counters, maxCheckAge, limits, clock, stopReason, () -> null);
+        this(state, clusters, plan, counters, maxCheckAge, limits, clock, stopReason, () -> null, () -> null);
     }
 
-    /** @param owned the source partitions this instance copies now, null when unknown ({@code RunningStreams#ownedPartitions}) */
+    /**
+     * @param owned   the source partitions this instance copies now, null when unknown ({@code RunningStreams#ownedPartitions})
+     * @param joining why this instance has not finished joining its group, null once it has ({@code GroupJoin#waiting})
+     */
     public ReplicationHealthIndicator(Supplier<KafkaStreams.State> state, List<ClusterMonitor> clusters, ReplicationPlan plan,
                                       ReplicationCounters counters, Duration maxCheckAge, Limits limits, Clock clock,
-                                      Supplier<String> stopReason, Supplier<List<String>> owned) {
+                                      Supplier<String> stopReason, Supplier<List<String>> owned, Supplier<String> joining) {
         super("Replication health check failed");
         this.stopReason = stopReason;
         this.owned = owned;
+        this.joining = joining;
         this.state = state;
         this.clusters = List.copyOf(clusters);
         this.plan = plan;
@@ -105,8 +111,14 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
         Instant now = clock.instant();
         boolean up = current == KafkaStreams.State.RUNNING;
         builder.withDetail("state", current == null ? "NOT_STARTED" : current.name());
+        String notJoined = up ? joining.get() : null;
+        if (notJoined != null) {
+            // Streams runs, but its group still moves partitions: what this instance owns now is not yet its share
+            builder.withDetail("joining", notJoined);
+            up = false;
+        }
         List<String> partitions = current == KafkaStreams.State.RUNNING ? owned.get() : null;
-        if (partitions != null) {
+        if (partitions != null && notJoined == null) {
             Map<String, Object> ownership = new LinkedHashMap<>();
             ownership.put("count", partitions.size());
             ownership.put("partitions", partitions.size() <= MAX_LISTED ? partitions : partitions.subList(0, MAX_LISTED));

@@ -79,7 +79,8 @@ class HealthIndicatorsTest {
     void readinessListsThePartitionsThisInstanceCopiesAndStaysUpWithNone() {
         AtomicReference<List<String>> owned = new AtomicReference<>(List.of("orders-0", "orders-2"));
         ReplicationHealthIndicator indicator = new ReplicationHealthIndicator(() -> KafkaStreams.State.RUNNING, List.of(), PLAN,
-                new ReplicationCounters(PLAN), Duration.ofSeconds(30), ReplicationHealthIndicator.Limits.NONE, Clock.systemUTC(), () -> null, owned::get);
+                new ReplicationCounters(PLAN), Duration.ofSeconds(30), ReplicationHealthIndicator.Limits.NONE, Clock.systemUTC(), () -> null, owned::get,
+                () -> null);
         Health copying = indicator.health(true);
         assertThat(copying.getStatus()).isEqualTo(Status.UP);
         assertThat(copying.getDetails().get("owned")).isEqualTo(Map.of("count", 2, "partitions", List.of("orders-0", "orders-2")));
@@ -87,6 +88,22 @@ class HealthIndicatorsTest {
         Health standingBy = indicator.health(true);
         assertThat(standingBy.getStatus()).isEqualTo(Status.UP);
         assertThat(String.valueOf(standingBy.getDetails().get("owned"))).contains("count=0", "stands by");
+    }
+
+    @Test
+    void readinessWaitsUntilThisInstanceHasFinishedJoiningItsGroup() {
+        AtomicReference<String> joining = new AtomicReference<>("joining Kafka Streams group 'g': 6 source partition(s) wait for the group's "
+                + "next rebalance round to get an owner (orders-0, ...)");
+        ReplicationHealthIndicator indicator = new ReplicationHealthIndicator(() -> KafkaStreams.State.RUNNING, List.of(), PLAN,
+                new ReplicationCounters(PLAN), Duration.ofSeconds(30), ReplicationHealthIndicator.Limits.NONE, Clock.systemUTC(), () -> null, List::of,
+                joining::get);
+        Health joiningNow = indicator.health(true);
+        assertThat(joiningNow.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(joiningNow.getDetails()).containsEntry("joining", joining.get()).doesNotContainKey("owned");
+        joining.set(null);
+        Health joined = indicator.health(true);
+        assertThat(joined.getStatus()).isEqualTo(Status.UP);
+        assertThat(joined.getDetails()).doesNotContainKey("joining").containsKey("owned");
     }
 
     @Test

@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import dev.ferry.FerryApplication;
 
 /**
@@ -15,6 +19,8 @@ import dev.ferry.FerryApplication;
  * frozen and thawed (SIGSTOP / SIGCONT). Its output goes to {@code <dir>/<name>.log}.
  */
 public final class FerryProcess implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String name;
     private final Path log;
@@ -51,6 +57,22 @@ public final class FerryProcess implements AutoCloseable {
     /** Readiness answers 200. */
     public boolean ready() {
         return Actuator.status(port, "/actuator/health/readiness") == 200;
+    }
+
+    /**
+     * The source partitions this instance copies, as its readiness lists them ({@code replication.details.owned.partitions});
+     * empty while it does not answer or lists none.
+     */
+    public List<String> owned() {
+        try {
+            JsonNode owned = JSON.readTree(Actuator.get(port, "/actuator/health/readiness").body())
+                    .path("components").path("replication").path("details").path("owned").path("partitions");
+            List<String> partitions = new ArrayList<>();
+            owned.forEach(p -> partitions.add(p.asText()));
+            return partitions;
+        } catch (IllegalStateException | JacksonException notAnswering) {
+            return List.of();
+        }
     }
 
     /** A Prometheus counter's value summed over its series, from this instance's scrape. */
