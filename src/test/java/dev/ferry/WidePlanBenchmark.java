@@ -2,9 +2,12 @@ package dev.ferry;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -23,7 +26,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * How far one instance goes: 1,000 source partitions over 100 topics (one pattern stream), read by one Ferry instance,
  * then by three. Prints the time to ready, the time until three instances share the partitions, and each instance's used
- * heap (jvm_memory_used_bytes, heap; -Xmx256m as FerryProcess starts it). Not part of the suite:
+ * heap (jvm_memory_used_bytes, heap; -Xmx256m as FerryProcess starts it); then the rebalance alone: one instance leaving
+ * cleanly, and one joining, timed from its Kafka Streams start. Not part of the suite:
  * {@code ./mvnw test -Dtest=WidePlanBenchmark -Dsurefire.excludedGroups=none}.
  */
 @Tag("benchmark")
@@ -67,19 +71,43 @@ class WidePlanBenchmark {
                 for (int i = 2; i <= 3; i++) {
                     instances.add(start("wide-" + i, dir, settings));
                 }
-                await().atMost(Duration.ofMinutes(5)).until(() -> instances.stream().allMatch(FerryProcess::ready)
-                        && instances.stream().mapToInt(WidePlanBenchmark::owned).sum() == TOPICS * PARTITIONS
-                        && instances.stream().allMatch(f -> owned(f) > 0));
+                awaitShared(instances);
                 System.out.printf("WIDE three instances: sharing after %.1f s, owned %s, heap %s MiB%n", (System.nanoTime() - scale) / 1e9,
                         instances.stream().map(WidePlanBenchmark::owned).toList(),
                         instances.stream().map(f -> String.format("%.0f", heapMiB(f))).toList());
                 assertThat(instances.stream().mapToInt(WidePlanBenchmark::owned).sum()).isEqualTo(TOPICS * PARTITIONS);
+
+                // the rebalance alone, without a JVM starting: one instance leaves cleanly, the other two take its partitions over
+                long leave = System.nanoTime();
+                instances.remove(2).stop();
+                awaitShared(instances);
+                System.out.printf("WIDE clean leave (SIGTERM to exit to the other two sharing everything): %.1f s, owned %s%n",
+                        (System.nanoTime() - leave) / 1e9, instances.stream().map(WidePlanBenchmark::owned).toList());
+
+                // and a join, from the moment the new instance's Kafka Streams starts (its log line) to the group settled
+                FerryProcess joining = start("wide-4", dir, settings);
+                instances.add(joining);
+                awaitShared(instances);
+                Instant settled = Instant.now();
+                Matcher started = Pattern.compile("^(\\S+) .*State transition from CREATED to REBALANCING",
+                        Pattern.MULTILINE).matcher(joining.log());
+                assertThat(started.find()).isTrue();
+                System.out.printf("WIDE join (the new instance's Streams start to three sharing everything, all ready): %.1f s, owned %s%n",
+                        Duration.between(Instant.parse(started.group(1)), settled).toMillis() / 1e3,
+                        instances.stream().map(WidePlanBenchmark::owned).toList());
             } finally {
                 for (FerryProcess f : instances) {
                     f.close();
                 }
             }
         }
+    }
+
+    /** Every instance ready and owning some partitions, all of them owned. */
+    private static void awaitShared(List<FerryProcess> instances) {
+        await().atMost(Duration.ofMinutes(5)).until(() -> instances.stream().allMatch(FerryProcess::ready)
+                && instances.stream().mapToInt(WidePlanBenchmark::owned).sum() == TOPICS * PARTITIONS
+                && instances.stream().allMatch(f -> owned(f) > 0));
     }
 
     private static FerryProcess start(String name, Path dir, List<String> settings) throws Exception {
@@ -90,7 +118,7 @@ class WidePlanBenchmark {
 
     private static int owned(FerryProcess ferry) {
         String body = Actuator.get(ferry.port(), "/actuator/health/readiness").body();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"count\":(\\d+)").matcher(body);
+        Matcher m = Pattern.compile("\"count\":(\\d+)").matcher(body);
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 

@@ -16,7 +16,9 @@ import dev.ferry.FerryApplication;
 
 /**
  * Ferry in its own JVM, as a pod runs it: stopped the way Kubernetes stops a pod (SIGTERM), killed (SIGKILL), or
- * frozen and thawed (SIGSTOP / SIGCONT). Its output goes to {@code <dir>/<name>.log}.
+ * frozen and thawed (SIGSTOP / SIGCONT). Its output goes to {@code <dir>/<name>.log}. It starts from the test class
+ * path, or, with {@code -Dferry.test.fast-start=DIR}, as the container image starts it: the jar extracted into DIR by
+ * {@code bin/fast-start} with its class data sharing archive.
  */
 public final class FerryProcess implements AutoCloseable {
 
@@ -34,9 +36,17 @@ public final class FerryProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             this.port = socket.getLocalPort();
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), FerryApplication.class.getName(),
-                "--spring.config.location=optional:classpath:/none.yml", "--server.port=" + port));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        String fast = System.getProperty("ferry.test.fast-start");
+        if (fast != null) {
+            // as the container image starts it: the extracted jar with its class data sharing archive (bin/fast-start DIR)
+            command.addAll(List.of("-XX:SharedArchiveFile=" + Path.of(fast, "ferry.jsa"), "-jar", Path.of(fast, "ferry.jar").toString()));
+        } else {
+            // from the test class path (compiled classes, no jar): C1 only starts sooner
+            command.addAll(List.of("-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), FerryApplication.class.getName()));
+        }
+        // no configuration file: not even the application.yml in the working directory
+        command.addAll(List.of("--spring.config.location=optional:classpath:/none.yml", "--server.port=" + port));
         settings.forEach(s -> command.add("--" + s));
         Files.createDirectories(dir);
         this.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
