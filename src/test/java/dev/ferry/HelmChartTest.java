@@ -105,6 +105,10 @@ class HelmChartTest {
         Object pod = at(deployment, "spec", "template", "spec");
         Object container = at(pod, "containers", "0");
         assertThat(at(deployment, "spec", "replicas")).isEqualTo(2);
+        // one pod at a time, the replacement ready (joined) before an old one stops; time for the clean leave on SIGTERM
+        assertThat(at(deployment, "spec", "strategy", "rollingUpdate")).isEqualTo(Map.of("maxSurge", 1, "maxUnavailable", 0));
+        assertThat((Integer) at(pod, "terminationGracePeriodSeconds")).isGreaterThanOrEqualTo(45);
+        assertThat(at(kind(manifests, "PodDisruptionBudget"), "spec", "maxUnavailable")).isEqualTo(1);
         assertThat(at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
         assertThat(at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");
         assertThat(at(container, "startupProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
@@ -173,6 +177,13 @@ class HelmChartTest {
         Object custom = at(kind(render(Path.of("src/test/resources/helm/custom-values.yaml")), "Deployment"),
                 "spec", "template", "metadata", "annotations", "checksum/config");
         assertThat(custom).isNotEqualTo(defaults);
+    }
+
+    @Test
+    void schemaRejectsAGracePeriodTooShortForTheCleanLeave(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path shortGrace = dir.resolve("short-grace.yaml");
+        java.nio.file.Files.writeString(shortGrace, "terminationGracePeriodSeconds: 10\n");
+        assertThatThrownBy(() -> render(shortGrace)).hasMessageContaining("terminationGracePeriodSeconds");
     }
 
     @Test
