@@ -87,12 +87,12 @@ class MultiInstanceTest {
                 for (int round = 1; round <= 2; round++) {
                     step(report, watcher, produced, running, "rolling restart " + round, () -> {
                         FerryProcess replacement = start(clusters, dir, names);
+                        running.add(replacement);
                         await().atMost(Duration.ofSeconds(90)).until(replacement::ready);
                         // ready means joined: it owns its share now, and no second rebalance round moves partitions to it later
                         List<String> owned = replacement.owned();
                         assertThat(owned).as(replacement.name() + " ready while owning nothing").isNotEmpty();
                         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> replacement.owned().equals(owned));
-                        running.add(replacement);
                         running.remove(0).stop();
                     });
                 }

@@ -2,6 +2,7 @@ package dev.ferry.service;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -14,8 +15,11 @@ import org.slf4j.LoggerFactory;
  * after the first round of a cooperative rebalance already, while a new instance owns nothing yet and the partitions it is
  * to get are still being taken from their owners: ready then, a rolling update would stop the next old instance in the
  * middle of the rebalance. So, while Streams runs and the instance has not joined, this asks the group every half second
- * whether it has settled ({@code GroupAssignment}). Once joined, the instance stays joined: later rebalances, caused by
- * other instances coming and going, make it unready only while Streams itself says REBALANCING.
+ * whether it has settled ({@code GroupAssignment}), and whether this instance kept running with the same partitions
+ * while it asked (the group can settle a moment before this instance takes up its part). Once joined, the instance stays joined: later rebalances, caused by
+ * other instances coming and going, make it unready only while Streams itself says REBALANCING. A cluster that does not
+ * answer is asked again; one that refuses the question for good makes readiness fall back to Streams' RUNNING, with a
+ * warning.
  */
 public final class GroupJoin implements PeriodicCheck {
 
@@ -65,13 +69,27 @@ public final class GroupJoin implements PeriodicCheck {
         if (waiting == null || state.get() != KafkaStreams.State.RUNNING) {
             return;
         }
-        Optional<String> why = unsettled.get();
+        List<String> before = owned.get();
+        Optional<String> why;
+        try {
+            why = unsettled.get();
+        } catch (UnsupportedOperationException refused) {
+            // never ready would stall every rolling update: fall back to Kafka Streams' own RUNNING, and say so
+            waiting = null;
+            log.warn("Cannot tell whether Kafka Streams group '{}' has settled ({}); readiness follows Kafka Streams' RUNNING state alone, "
+                    + "which a new instance reaches before a cooperative rebalance's second round", group, refused.getMessage());
+            return;
+        }
+        if (why.isEmpty() && (state.get() != KafkaStreams.State.RUNNING || !Objects.equals(owned.get(), before))) {
+            // the group settled while this instance was still taking up its part: ask again
+            why = Optional.of("this instance is taking up its assignment");
+        }
         if (why.isPresent()) {
             waiting = "joining Kafka Streams group '" + group + "': " + why.get();
             return;
         }
         waiting = null;
-        List<String> partitions = owned.get();
+        List<String> partitions = before;
         log.info("Joined Kafka Streams group '{}' (its assignment has settled): this instance copies {} source partition(s){}", group,
                 partitions == null ? "?" : partitions.size(), partitions != null && partitions.isEmpty()
                         ? "; it stands by, as the group has more stream threads than tasks" : "");

@@ -1,10 +1,9 @@
 package dev.ferry.cluster;
 
-import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-import org.apache.kafka.clients.admin.MemberAssignment;
-import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -12,24 +11,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class GroupAssignmentTest {
 
-    private static final Set<TopicPartition> SOURCE = Set.of(new TopicPartition("orders", 0), new TopicPartition("orders", 1),
-            new TopicPartition("orders", 2), new TopicPartition("payments", 0));
+    private static final TopicPartition O0 = new TopicPartition("orders", 0);
+    private static final TopicPartition O1 = new TopicPartition("orders", 1);
+    private static final TopicPartition O2 = new TopicPartition("orders", 2);
+    private static final TopicPartition P0 = new TopicPartition("payments", 0);
+    private static final Set<TopicPartition> SOURCE = Set.of(O0, O1, O2, P0);
 
-    private static MemberDescription member(String id, TopicPartition... owned) {
-        return new MemberDescription(id, id + "-client", "/127.0.0.1", new MemberAssignment(Set.of(owned)));
+    @Test
+    void settledWhenStableAndEverySourcePartitionHasAnOwner() {
+        GroupAssignment.Snapshot group = new GroupAssignment.Snapshot(GroupState.STABLE, Map.of("a-1", Set.of(O0, P0), "b-1", Set.of(O1, O2)));
+        assertThat(GroupAssignment.unsettled(group, SOURCE)).isEmpty();
     }
 
     @Test
-    void settledWhenEverySourcePartitionHasAnOwner() {
-        assertThat(GroupAssignment.unassigned(List.of(member("a", new TopicPartition("orders", 0), new TopicPartition("payments", 0)),
-                member("b", new TopicPartition("orders", 1), new TopicPartition("orders", 2))), SOURCE)).isEmpty();
+    void notWhileTheGroupRebalances() {
+        GroupAssignment.Snapshot group = new GroupAssignment.Snapshot(GroupState.PREPARING_REBALANCE, Map.of("a-1", Set.of(O0, O1, O2, P0)));
+        assertThat(GroupAssignment.unsettled(group, SOURCE)).hasValue("the group is rebalancing (PreparingRebalance)");
     }
 
     @Test
-    void betweenTheTwoRoundsOfACooperativeRebalanceTheMovedPartitionsHaveNoOwner() {
+    void notBetweenTheTwoRoundsOfACooperativeRebalanceWhenTheMovedPartitionsHaveNoOwner() {
         // round one took orders-1 and payments-0 from "a" and gave them to nobody; the newcomer "c" owns nothing yet
-        assertThat(GroupAssignment.unassigned(List.of(member("a", new TopicPartition("orders", 0)),
-                member("b", new TopicPartition("orders", 2)), member("c")), SOURCE))
+        GroupAssignment.Snapshot group = new GroupAssignment.Snapshot(GroupState.STABLE, Map.of("a-1", Set.of(O0), "b-1", Set.of(O2), "c-1", Set.of()));
+        assertThat(GroupAssignment.unsettled(group, SOURCE))
                 .hasValue("2 source partition(s) wait for the group's next rebalance round to get an owner (orders-1, payments-0)");
     }
 }

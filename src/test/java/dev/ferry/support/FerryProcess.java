@@ -50,6 +50,8 @@ public final class FerryProcess implements AutoCloseable {
         settings.forEach(s -> command.add("--" + s));
         Files.createDirectories(dir);
         this.process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // never outlive the test JVM, whatever a failing test left running
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
     }
 
     public String name() {
