@@ -32,8 +32,8 @@ public final class GroupAssignment {
     private GroupAssignment() {
     }
 
-    /** The group as its coordinator describes it: its state and what each member (by client id) owns. */
-    record Snapshot(GroupState state, Map<String, Set<TopicPartition>> owned) {
+    /** The group as its coordinator describes it: its state and the source partitions assigned to any member. */
+    record Snapshot(GroupState state, Set<TopicPartition> assigned) {
     }
 
     /**
@@ -65,7 +65,7 @@ public final class GroupAssignment {
             return Optional.of("the group is rebalancing (" + group.state() + ")");
         }
         Set<TopicPartition> waiting = new HashSet<>(expected);
-        group.owned().values().forEach(waiting::removeAll);
+        waiting.removeAll(group.assigned());
         if (waiting.isEmpty()) {
             return Optional.empty();
         }
@@ -78,9 +78,9 @@ public final class GroupAssignment {
             throws ExecutionException, InterruptedException, TimeoutException {
         ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        Map<String, Set<TopicPartition>> owned = new HashMap<>();
-        description.members().forEach(m -> owned.computeIfAbsent(m.clientId(), k -> new HashSet<>()).addAll(m.assignment().topicPartitions()));
-        return new Snapshot(description.groupState(), owned);
+        Set<TopicPartition> assigned = new HashSet<>();
+        description.members().forEach(m -> assigned.addAll(m.assignment().topicPartitions()));
+        return new Snapshot(description.groupState(), assigned);
     }
 
     /** A streams group assigns tasks (subtopology, partition): task p of a subtopology reads partition p of each of its source topics. */
@@ -90,15 +90,14 @@ public final class GroupAssignment {
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         Map<String, List<String>> sources = new HashMap<>();
         description.subtopologies().forEach(s -> sources.put(s.subtopologyId(), s.sourceTopics()));
-        Map<String, Set<TopicPartition>> owned = new HashMap<>();
+        Set<TopicPartition> assigned = new HashSet<>();
         for (StreamsGroupMemberDescription member : description.members()) {
-            Set<TopicPartition> partitions = owned.computeIfAbsent(member.clientId(), k -> new HashSet<>());
             for (StreamsGroupMemberAssignment.TaskIds tasks : member.assignment().activeTasks()) {
                 for (String topic : sources.getOrDefault(tasks.subtopologyId(), List.of())) {
-                    tasks.partitions().forEach(p -> partitions.add(new TopicPartition(topic, p)));
+                    tasks.partitions().forEach(p -> assigned.add(new TopicPartition(topic, p)));
                 }
             }
         }
-        return new Snapshot(description.groupState(), owned);
+        return new Snapshot(description.groupState(), assigned);
     }
 }

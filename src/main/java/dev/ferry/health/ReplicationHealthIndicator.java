@@ -117,8 +117,8 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
             builder.withDetail("joining", notJoined);
             up = false;
         }
-        List<String> partitions = current == KafkaStreams.State.RUNNING ? owned.get() : null;
-        if (partitions != null && notJoined == null) {
+        List<String> partitions = current == KafkaStreams.State.RUNNING && notJoined == null ? owned.get() : null;
+        if (partitions != null) {
             Map<String, Object> ownership = new LinkedHashMap<>();
             ownership.put("count", partitions.size());
             ownership.put("partitions", partitions.size() <= MAX_LISTED ? partitions : partitions.subList(0, MAX_LISTED));

@@ -89,9 +89,8 @@ public final class GroupJoin implements PeriodicCheck {
             return;
         }
         waiting = null;
-        List<String> partitions = before;
         log.info("Joined Kafka Streams group '{}' (its assignment has settled): this instance copies {} source partition(s){}", group,
-                partitions == null ? "?" : partitions.size(), partitions != null && partitions.isEmpty()
+                before == null ? "?" : before.size(), before != null && before.isEmpty()
                         ? "; it stands by, as the group has more stream threads than tasks" : "");
     }
 }
