@@ -36,6 +36,19 @@ public final class BrokerProcess implements AutoCloseable {
      * @param formatArgs further arguments of {@code kafka-storage format}, e.g. {@code --add-scram}
      */
     public BrokerProcess(Path dir, String protocol, Map<String, String> properties, List<String> formatArgs) throws Exception {
+        this(dir, protocol, properties, formatArgs, null);
+    }
+
+    /**
+     * A plaintext broker that Ferry reaches through {@code link}: a second listener, {@code LINK}, is advertised at the
+     * proxy's address, so clients that bootstrap through the proxy stay on it; {@link #servers()} is the direct way in,
+     * for the test's own clients.
+     */
+    public static BrokerProcess behind(LinkProxy link, Path dir) throws Exception {
+        return new BrokerProcess(dir, "PLAINTEXT", Map.of(), List.of(), link);
+    }
+
+    private BrokerProcess(Path dir, String protocol, Map<String, String> properties, List<String> formatArgs, LinkProxy link) throws Exception {
         this.dir = dir;
         this.port = freePort();
         int controller = freePort();
@@ -54,11 +67,21 @@ public final class BrokerProcess implements AutoCloseable {
         server.put("process.roles", "broker,controller");
         server.put("node.id", "1");
         server.put("controller.quorum.voters", "1@127.0.0.1:" + controller);
-        server.put("listeners", protocol + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
-        server.put("advertised.listeners", protocol + "://127.0.0.1:" + port);
+        String listeners = protocol + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller;
+        String advertised = protocol + "://127.0.0.1:" + port;
+        String protocols = protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT";
+        if (link != null) {
+            int linkPort = freePort();
+            listeners += ",LINK://127.0.0.1:" + linkPort;
+            advertised += ",LINK://" + link.address();
+            protocols += ",LINK:PLAINTEXT";
+            link.forwardTo(linkPort);
+        }
+        server.put("listeners", listeners);
+        server.put("advertised.listeners", advertised);
         server.put("controller.listener.names", "CONTROLLER");
         server.put("inter.broker.listener.name", protocol);
-        server.put("listener.security.protocol.map", protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT");
+        server.put("listener.security.protocol.map", protocols);
         server.put("log.dirs", dir.resolve("data").toString());
         server.put("num.partitions", "1");
         server.put("offsets.topic.replication.factor", "1");

@@ -90,7 +90,7 @@ public final class TwoClusters implements AutoCloseable {
     }
 
     /** Every record of a destination topic, read from the beginning until the end offsets seen at the start. */
-    public List<ConsumerRecord<byte[], byte[]>> readAll(String servers, String topic) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String servers, String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(servers, "reader-" + System.nanoTime())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
