@@ -129,7 +129,7 @@ class HeaderUpgradeTest {
     private static long highestCopied(int partition) {
         try (DestinationTail tail = new DestinationTail(() -> new KafkaConsumer<>(Map.<String, Object>of("bootstrap.servers",
                 clusters.destinationServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer()), new SourceHeaders("ferry."))) {
-            return tail.highestCopied("east.orders", partition, "orders", partition);
+            return tail.copiedFrom("east.orders", partition, "orders", partition, 0).highest();
         }
     }
 

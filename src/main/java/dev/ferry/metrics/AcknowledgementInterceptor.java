@@ -5,11 +5,13 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerInterceptor;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
 
 import dev.ferry.headers.SourceHeaders;
 
 /**
- * Measures replication latency where it ends: when the destination acknowledges a copy. Installed on Ferry's producer
+ * Measures replication latency where it ends: when the destination acknowledges a copy; counts the copies it did not
+ * acknowledge (in time), each of which is read again from the source and may reach the destination twice. Installed on Ferry's producer
  * through the Streams configuration, which also carries the {@link ReplicationMetrics} instance under {@link #METRICS}.
  */
 public final class AcknowledgementInterceptor implements ProducerInterceptor<byte[], byte[]> {
@@ -37,8 +39,14 @@ public final class AcknowledgementInterceptor implements ProducerInterceptor<byt
 
     @Override
     public void onAcknowledgement(RecordMetadata metadata, Exception exception) {
-        if (metrics != null && exception == null && metadata != null) {
+        if (metrics == null || metadata == null) {
+            return;
+        }
+        if (exception == null) {
             metrics.recordAcknowledged(metadata.topic(), metadata.timestamp());
+        } else if (exception instanceof RetriableException) {
+            // every record of a failed batch, also those Kafka Streams no longer reports once one send failed
+            metrics.recordUnacknowledged(metadata.topic());
         }
     }
 

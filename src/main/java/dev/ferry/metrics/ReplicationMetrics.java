@@ -34,6 +34,7 @@ public final class ReplicationMetrics {
     private final MeterRegistry registry;
     private final ReplicationPlan plan;
     private final Clock clock;
+    private final ReplicationCounters counters;
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lastLatencyMillis = new ConcurrentHashMap<>();
     private final Map<String, String> streamByDestination = new ConcurrentHashMap<>();
@@ -44,6 +45,7 @@ public final class ReplicationMetrics {
         this.registry = registry;
         this.plan = plan;
         this.clock = clock;
+        this.counters = counters;
         for (StreamMapping m : plan.streams()) {
             StreamCounters c = counters.forStream(m.name());
             Tags stream = Tags.of("stream", m.name());
@@ -64,6 +66,17 @@ public final class ReplicationMetrics {
             FunctionCounter.builder("ferry.records.possible.duplicates", c, StreamCounters::possibleDuplicates)
                     .description("Records copied but not committed when another instance took their partitions (this one paused past the "
                             + "session timeout): the new owner may copy them again")
+                    .tags(stream).register(registry);
+            FunctionCounter.builder("ferry.records.unacknowledged", c, StreamCounters::unacknowledged)
+                    .description("Copies the destination did not acknowledge in time (delivery.timeout.ms): read again from the last committed "
+                            + "source offset and sent again unless the destination has them; each may reach the destination twice")
+                    .tags(stream).register(registry);
+            FunctionCounter.builder("ferry.destination.gaps.found", c, StreamCounters::gapsFound)
+                    .description("Copies found missing on the destination below copies of later records when a task started (a send that "
+                            + "failed after later ones succeeded); Ferry copies again from the gap")
+                    .tags(stream).register(registry);
+            FunctionCounter.builder("ferry.records.recopied", c, StreamCounters::recopied)
+                    .description("Records copied again after a gap although the destination had them (written twice, in source order)")
                     .tags(stream).register(registry);
             FunctionCounter.builder("ferry.copied", c, x -> x.snapshot().copiedBytes()).description("Value bytes copied")
                     .baseUnit("bytes").tags(stream).register(registry);
@@ -106,6 +119,14 @@ public final class ReplicationMetrics {
         long millis = Math.max(0, clock.millis() - timestamp);
         latency.get(stream).record(millis, TimeUnit.MILLISECONDS);
         lastLatencyMillis.get(stream).set(millis);
+    }
+
+    /** A copy the destination did not acknowledge in time (the whole batch it was in failed). */
+    void recordUnacknowledged(String destinationTopic) {
+        String stream = streamByDestination.get(destinationTopic);
+        if (stream != null) {
+            counters.forStream(stream).recordUnacknowledged();
+        }
     }
 
     /** The latency of each stream's most recently acknowledged copy, -1 before the first. */

@@ -77,7 +77,8 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
         // Always present for records that come from a source topic, which is the only way records reach this node.
         RecordMetadata source = context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("record without source metadata reached a copy processor"));
-        if (preserve && alreadyCopied(source)) {
+        Progress progress = preserve ? progress(source) : null;
+        if (progress != null && progress.skips(source.offset())) {
             counters.recordDuplicateSkipped();
             return;
         }
@@ -89,6 +90,9 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
         if (filter != RecordFilter.PASS_ALL && !filter.accepts(view.reset(record.key(), record.value(), record.headers()))) {
             counters.recordFiltered();
             return;
+        }
+        if (progress != null && progress.copied != null) {
+            progress.copying(source);
         }
         // Stamped in place: Kafka Streams hands every processor its own copy of the header list, also when several
         // streams read one source node, so no stream sees another's stamps. withValue copies the list once more.
@@ -103,23 +107,24 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
     }
 
     /**
-     * Whether this record was copied before (by an instance that crashed before committing its source offset). At the first
-     * record of a source partition in this task, it asks the destination once (see {@link TaskGuard}): the partition must
-     * exist, and its tail says how far earlier copies go. A source partition whose offsets go back within a task was
-     * deleted and created again (or truncated): its records are not the ones copied before, so nothing is skipped and
-     * Ferry stops rather than mix the two.
+     * Where this task stands on the record's source partition. At its first record, it asks the destination once (see
+     * {@link TaskGuard}): the partition must exist, and its tail says which of the offsets the task re-reads were copied
+     * before (by an instance that stopped before committing them). A source partition whose offsets go back within a task
+     * was deleted and created again (or truncated): its records are not the ones copied before, so Ferry stops rather
+     * than mix the two.
      */
-    private boolean alreadyCopied(RecordMetadata source) {
+    private Progress progress(RecordMetadata source) {
         Progress progress = this.progress.get(source.topic());
         if (progress == null) {
             guard.requirePartition(mapping, source.topic(), source.partition());
-            long upTo = tail.highestCopied(mapping.namer().destinationFor(source.topic()), source.partition(), source.topic(), source.partition());
-            if (upTo >= source.offset()) {
-                guard.checkCopiedUpTo(mapping, source.topic(), source.partition(), upTo);
-                log.info("Stream {}: {}-{} was copied up to offset {} before; re-read records up to it are skipped", mapping.name(),
-                        source.topic(), source.partition(), upTo);
+            CopiedOffsets copied = tail.copiedFrom(mapping.namer().destinationFor(source.topic()), source.partition(), source.topic(),
+                    source.partition(), source.offset());
+            if (copied.highest() >= source.offset()) {
+                guard.checkCopiedUpTo(mapping, source.topic(), source.partition(), copied.highest());
+                log.info("Stream {}: {}-{} was copied up to offset {} before; re-read records the destination has are skipped", mapping.name(),
+                        source.topic(), source.partition(), copied.highest());
             }
-            progress = new Progress(upTo);
+            progress = new Progress(copied.highest() >= source.offset() ? copied : null);
             this.progress.put(source.topic(), progress);
         } else if (source.offset() < progress.last) {
             throw new TopicProvisioningException("Stream '" + mapping.name() + "': source partition " + source.topic() + "-" + source.partition()
@@ -129,16 +134,51 @@ final class CopyProcessor implements FixedKeyProcessor<byte[], byte[], Routed> {
                     + "then start Ferry again.");
         }
         progress.last = source.offset();
-        return source.offset() <= progress.copiedUpTo;
+        if (progress.copied != null && source.offset() > progress.copied.highest()) {
+            progress.copied = null;   // past every earlier copy: nothing more to compare
+        }
+        return progress;
     }
 
-    /** Per source partition of this task: the highest source offset copied before it started, and the last offset read. */
-    private static final class Progress {
-        final long copiedUpTo;
+    /**
+     * Per source partition of this task: what the destination held when the task started (null once the task read past
+     * it), whether a gap was found in it, and the last offset read.
+     */
+    private final class Progress {
+        CopiedOffsets copied;
+        boolean recopying;
         long last = -1;
 
-        Progress(long copiedUpTo) {
-            this.copiedUpTo = copiedUpTo;
+        Progress(CopiedOffsets copied) {
+            this.copied = copied;
+        }
+
+        /** A re-read record the destination has: not copied again, unless a gap was found before it. */
+        boolean skips(long offset) {
+            return copied != null && !recopying && copied.contains(offset);
+        }
+
+        /**
+         * A record about to be copied while the destination holds copies of later offsets. The first such record is a gap:
+         * a send that failed after later ones succeeded. Copying goes on from it in source order, also the records the
+         * destination has (counted), so that the partition ends as if after a crash: a run copied again, which offset
+         * translation handles exactly (architecture §4). Filling in only the gap would put earlier records after later
+         * ones, and a group translated there would skip the later ones.
+         */
+        void copying(RecordMetadata source) {
+            long offset = source.offset();
+            if (recopying) {
+                if (copied.contains(offset)) {
+                    counters.recordRecopied();
+                }
+                return;
+            }
+            recopying = true;
+            counters.recordGapFound();
+            log.warn("Stream {}: the destination lacks the copy of {}-{}@{} but holds copies of later offsets (up to {}): a send failed after "
+                    + "later ones were acknowledged. Ferry copies again from there in source order; {} record(s) the destination has are "
+                    + "written once more (ferry_records_recopied_total).", mapping.name(), source.topic(), source.partition(), offset,
+                    copied.highest(), copied.countBetween(offset, copied.highest()));
         }
     }
 }

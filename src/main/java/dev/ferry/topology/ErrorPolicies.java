@@ -3,11 +3,9 @@ package dev.ferry.topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,6 +14,7 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,7 @@ import dev.ferry.mapping.StreamMapping;
 public final class ErrorPolicies {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorPolicies.class);
-    private static final Duration SKIP_LOG_INTERVAL = Duration.ofSeconds(30);
+    private static final Duration LOG_INTERVAL = Duration.ofSeconds(30);
 
     /** What to tell Kafka Streams. */
     public sealed interface Decision {
@@ -42,10 +41,6 @@ public final class ErrorPolicies {
         }
 
         record Resume(List<ProducerRecord<byte[], byte[]>> deadLetters) implements Decision {
-        }
-
-        /** A transient failure (the destination is unavailable): Streams re-sends from the last committed offsets. */
-        record Retry() implements Decision {
         }
     }
 
@@ -58,10 +53,8 @@ public final class ErrorPolicies {
     private final ReplicationPlan plan;
     private final ReplicationCounters counters;
     private final DeadLetterWriter deadLetters;
-    private final Clock clock;
     private final Map<String, StreamMapping> byNode = new HashMap<>();
-    private final Map<String, Instant> lastSkipLog = new ConcurrentHashMap<>();
-    private final Map<String, Long> skippedSinceLog = new ConcurrentHashMap<>();
+    private final RepeatedLog repeated;
     private final Consumer<String> stop;
 
     /** @param stop stops Ferry with a reason (after which Kafka Streams shuts down, as this tells it to fail) */
@@ -70,7 +63,7 @@ public final class ErrorPolicies {
         this.stop = stop;
         this.counters = counters;
         this.deadLetters = deadLetters;
-        this.clock = clock;
+        this.repeated = new RepeatedLog(clock, LOG_INTERVAL);
         for (StreamMapping m : plan.streams()) {
             for (String suffix : List.of("-copy", "-sink")) {
                 byNode.put(m.name() + suffix, m);
@@ -92,11 +85,17 @@ public final class ErrorPolicies {
         Failed failed = new Failed(context.topic(), context.partition(), context.offset(), context.timestamp(), context.sourceRawKey(),
                 context.sourceRawValue(), context.headers());
         if (!(exception instanceof MalformedValueException)) {
-            // Not the record's fault (e.g. the destination did not answer the tail read at task start): skipping or
-            // dead-lettering it would lose a good record. Kafka Streams replaces the thread, which reads it again.
-            log.warn("{} could not process {}: {}. The record is not at fault, so on-error does not apply; the stream thread restarts "
-                    + "from the last committed offsets and reads it again.", stream == null ? "Ferry" : "Stream " + stream.name(),
-                    failed.where(), exception.toString());
+            // Not the record's fault (e.g. the destination did not answer the tail read at task start, or an earlier copy's
+            // send failed): skipping or dead-lettering it would lose a good record. Kafka Streams replaces the thread, which
+            // reads it again.
+            if (!isSendFailure(exception)) {   // that one was logged when it happened
+                String who = stream == null ? "Ferry" : "Stream " + stream.name();
+                long times = repeated.occurred(who + " processing " + exception.getClass().getName());
+                if (times > 0) {
+                    log.warn("{} could not process {}: {}. The record is not at fault, so on-error does not apply; the stream thread restarts "
+                            + "from the last committed offsets and reads it again.{}", who, failed.where(), exception, since(times));
+                }
+            }
             return new Decision.Fail();
         }
         return decide(stream, FailureReason.MALFORMED_VALUE, failed, exception);
@@ -108,9 +107,15 @@ public final class ErrorPolicies {
      */
     Decision onProductionError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         if (exception instanceof RetriableException) {
-            log.warn("Sending to {} failed transiently ({}); Kafka Streams re-sends from the last committed source offsets", record.topic(),
-                    exception.toString());
-            return new Decision.Retry();
+            // Not Kafka Streams' retry: that revives only the task of the first failed record, commits the thread's other
+            // tasks although their sends failed too, and so loses their records (architecture §2, "No loss").
+            long times = repeated.occurred("send " + record.topic() + " " + exception.getClass().getName());
+            if (times > 0) {
+                log.warn("The destination did not acknowledge copies sent to {} ({}). The stream thread stops without committing and is "
+                        + "replaced: its tasks read again from the last committed source offsets, and what the destination has is not "
+                        + "copied twice (ferry_records_unacknowledged_total).{}", record.topic(), exception, since(times));
+            }
+            return new Decision.Fail();
         }
         SourceHeaders.Coordinates source = plan.headers().read(record.headers());
         Failed failed = new Failed(source == null ? context.topic() : source.topic(), source == null ? -1 : source.partition(),
@@ -165,15 +170,20 @@ public final class ErrorPolicies {
     }
 
     private void logSkipped(StreamMapping stream, String where, FailureReason reason, Exception exception) {
-        long skipped = skippedSinceLog.merge(stream.name(), 1L, Long::sum);
-        Instant now = clock.instant();
-        Instant last = lastSkipLog.get(stream.name());
-        if (last == null || !now.isBefore(last.plus(SKIP_LOG_INTERVAL))) {
-            lastSkipLog.put(stream.name(), now);
-            skippedSinceLog.put(stream.name(), 0L);
+        long skipped = repeated.occurred("skip " + stream.name());
+        if (skipped > 0) {
             log.warn("Stream {}: skipped {} record(s) it could not copy (on-error: skip); latest {} ({}: {})", stream.name(), skipped, where,
                     reason.tag(), exception.getMessage());
         }
+    }
+
+    /** A failed send of an earlier copy, rethrown by Kafka Streams at the next record: that failure was logged already. */
+    private static boolean isSendFailure(Exception exception) {
+        return exception instanceof StreamsException && exception.getCause() instanceof RetriableException;
+    }
+
+    private static String since(long times) {
+        return times > 1 ? " (" + times + " times in the last " + LOG_INTERVAL.toSeconds() + " s)" : "";
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(StreamMapping stream, FailureReason reason, Failed failed, Exception exception) {

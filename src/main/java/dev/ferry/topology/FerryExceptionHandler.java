@@ -38,9 +38,6 @@ public final class FerryExceptionHandler implements ProcessingExceptionHandler, 
     @Override
     public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         ErrorPolicies.Decision decision = policies.onProductionError(context, record, exception);
-        if (decision instanceof ErrorPolicies.Decision.Retry) {
-            return ProductionExceptionHandler.Response.retry();
-        }
         return decision instanceof ErrorPolicies.Decision.Resume resume
                 ? ProductionExceptionHandler.Response.resume(resume.deadLetters()) : ProductionExceptionHandler.Response.fail();
     }

@@ -16,6 +16,9 @@ public final class StreamCounters {
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder gaps = new LongAdder();
     private final LongAdder possibleDuplicates = new LongAdder();
+    private final LongAdder unacknowledged = new LongAdder();
+    private final LongAdder gapsFound = new LongAdder();
+    private final LongAdder recopied = new LongAdder();
 
     void recordCopied(byte[] value) {
         copied.increment();
@@ -57,6 +60,38 @@ public final class StreamCounters {
         possibleDuplicates.add(records);
     }
 
+    /** A copy the destination did not acknowledge (in time): its source offset stays uncommitted and is read again. */
+    public void recordUnacknowledged() {
+        unacknowledged.increment();
+    }
+
+    void recordGapFound() {
+        gapsFound.increment();
+    }
+
+    void recordRecopied() {
+        recopied.increment();
+    }
+
+    /**
+     * Copies the destination did not acknowledge, or not before {@code delivery.timeout.ms}: read again from the last
+     * committed source offset and sent again unless the destination has them; each may end up there twice (the
+     * destination may have written one whose acknowledgement was lost, after the tail was read).
+     */
+    public long unacknowledged() {
+        return unacknowledged.sum();
+    }
+
+    /** Gaps found when a task started: a copy missing on the destination below copies of later records. */
+    public long gapsFound() {
+        return gapsFound.sum();
+    }
+
+    /** Records copied again, knowingly, after a gap: the destination had them, but after the gap (see {@code CopyProcessor}). */
+    public long recopied() {
+        return recopied.sum();
+    }
+
     /**
      * Records this instance read and copied but had not committed when its partitions were given to another instance
      * (it did not answer for longer than the session timeout): the new owner may copy them again.
@@ -72,7 +107,7 @@ public final class StreamCounters {
 
     public Snapshot snapshot() {
         return new Snapshot(copied.sum(), copiedBytes.sum(), filtered.sum(), malformed.sum(), tooLarge.sum(), sendFailed.sum(), deadLettered.sum(),
-                loops.sum(), duplicates.sum());
+                loops.sum(), duplicates.sum(), unacknowledged.sum(), recopied.sum());
     }
 
     /**
@@ -84,9 +119,13 @@ public final class StreamCounters {
      * @param deadLettered failed records written to the dead-letter topic
      * @param loops        records not copied because they originated on the destination cluster
      * @param duplicates   re-read records not copied again because the destination already had them (after a crash)
+     * @param unacknowledged copies the destination did not acknowledge in time, read again ({@link #unacknowledged()})
+     * @param recopied     records copied again after a gap although the destination had them ({@link #recopied()})
      */
     public record Snapshot(long copied, long copiedBytes, long filtered, long malformed, long tooLarge, long sendFailed, long deadLettered,
-                           long loops, long duplicates) {
+                           long loops, long duplicates, long unacknowledged, long recopied) {
+
+        static final Snapshot ZERO = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         public long failed() {
             return malformed + tooLarge + sendFailed;

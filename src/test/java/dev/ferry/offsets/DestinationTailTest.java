@@ -18,7 +18,7 @@ import dev.ferry.support.TwoClusters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Reading the highest copied source offset from a real destination partition. */
+/** Reading which source offsets a real destination partition holds copies of. */
 class DestinationTailTest {
 
     @Test
@@ -38,17 +38,18 @@ class DestinationTailTest {
                 created.add(consumer);
                 return consumer;
             }, new SourceHeaders("ferry."));
-            assertThat(tail.highestCopied("east.orders", 1, "orders", 1)).isEqualTo(12);
-            assertThat(tail.highestCopied("east.orders", 0, "orders", 0)).isEqualTo(-1);   // empty partition
-            assertThat(tail.highestCopied("east.orders", 1, "other", 1)).isEqualTo(-1);   // no copy of that source
-            assertThat(tail.highestCopied("east.orders", 1, "orders", 1)).as("after other partitions").isEqualTo(12);
+            assertThat(tail.copiedFrom("east.orders", 1, "orders", 1, 0)).hasToString("[0, 3, 7, 12]");
+            assertThat(tail.copiedFrom("east.orders", 1, "orders", 1, 5)).as("from a later offset").hasToString("[7, 12]");
+            assertThat(tail.copiedFrom("east.orders", 0, "orders", 0, 0).highest()).isEqualTo(-1);   // empty partition
+            assertThat(tail.copiedFrom("east.orders", 1, "other", 1, 0).highest()).isEqualTo(-1);   // no copy of that source
+            assertThat(tail.copiedFrom("east.orders", 1, "orders", 1, 0).highest()).as("after other partitions").isEqualTo(12);
 
             assertThat(created).as("one consumer, kept between calls").hasSize(1);
             assertThat(created.get(0).assignment()).as("an idle consumer keeps no partition").isEmpty();
 
-            assertThatThrownBy(() -> tail.highestCopied("east.missing", 0, "missing", 0)).isInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+            assertThatThrownBy(() -> tail.copiedFrom("east.missing", 0, "missing", 0, 0)).isInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
             assertThatThrownBy(() -> created.get(0).assignment()).as("a consumer that failed is closed").isInstanceOf(IllegalStateException.class);
-            assertThat(tail.highestCopied("east.orders", 1, "orders", 1)).isEqualTo(12);
+            assertThat(tail.copiedFrom("east.orders", 1, "orders", 1, 0).highest()).isEqualTo(12);
             assertThat(created).as("a new one after the failure").hasSize(2);
             tail.close();
             assertThatThrownBy(() -> created.get(1).assignment()).as("closed with the tail").isInstanceOf(IllegalStateException.class);

@@ -259,11 +259,11 @@ class ReplicationTopologyTest {
         ReplicationCounters counters = new ReplicationCounters(plan);
         FerryStop stop = new FerryStop();
         AtomicInteger reads = new AtomicInteger();
-        CopiedTail tail = (destination, partition, sourceTopic, sourcePartition) -> {
+        CopiedTail tail = (destination, partition, sourceTopic, sourcePartition, from) -> {
             if (reads.incrementAndGet() == 1) {
                 throw new org.apache.kafka.common.errors.TimeoutException("Timeout of 60000ms expired before the position could be determined");
             }
-            return -1;
+            return CopiedOffsets.NONE;
         };
         try (TopologyTestDriver driver = new TopologyTestDriver(ReplicationTopology.build(plan, counters, tail, TaskGuard.NONE),
                 props(plan, counters, policies(plan, counters, stop)))) {
@@ -287,9 +287,9 @@ class ReplicationTopologyTest {
                 Plans.stream("payments", "payments", "east.payments", null, Partitioning.KEY_HASH));
         ReplicationCounters counters = new ReplicationCounters(plan);
         List<String> asked = new ArrayList<>();
-        CopiedTail tail = (destination, partition, sourceTopic, sourcePartition) -> {
-            asked.add(destination + "-" + partition + " <- " + sourceTopic + "-" + sourcePartition);
-            return 2;   // source offsets 0..2 were copied before the crash
+        CopiedTail tail = (destination, partition, sourceTopic, sourcePartition, from) -> {
+            asked.add(destination + "-" + partition + " <- " + sourceTopic + "-" + sourcePartition + " from " + from);
+            return CopiedOffsets.of(0, 1, 2);   // source offsets 0..2 were copied before the crash
         };
         List<String> required = new ArrayList<>();
         TaskGuard guard = new TaskGuard() {
@@ -315,9 +315,49 @@ class ReplicationTopologyTest {
             assertThat(output(driver, "east.payments").readRecordsToList()).hasSize(5);   // key-hash: no deduplication
             assertThat(counters.forStream("orders-eu").snapshot().duplicates()).isEqualTo(3);
             assertThat(counters.forStream("payments").snapshot().duplicates()).isZero();
-            assertThat(asked).containsExactly("east.orders.eu-0 <- orders-0");   // once per source partition, not per record
+            assertThat(asked).containsExactly("east.orders.eu-0 <- orders-0 from 0");   // once per source partition, not per record
             // the destination partition is made sure of before the first copy; key-hash lets the producer choose among existing ones
             assertThat(required).containsExactly("orders-eu: orders-0", "copied up to 2");
+        }
+    }
+
+    @Test
+    void aCopyMissingBelowLaterCopiesIsAGapFromWhichEverythingIsCopiedAgainInOrder() {
+        ReplicationPlan plan = Plans.plan(Plans.stream("orders", "orders", "east.orders", null));
+        ReplicationCounters counters = new ReplicationCounters(plan);
+        // 3 and 4 expired in the producer after 5 and 6 had been acknowledged
+        CopiedTail tail = (destination, partition, sourceTopic, sourcePartition, from) -> CopiedOffsets.of(0, 1, 2, 5, 6);
+        try (TopologyTestDriver driver = new TopologyTestDriver(ReplicationTopology.build(plan, counters, tail, TaskGuard.NONE), props(plan, counters))) {
+            TestInputTopic<byte[], byte[]> orders = input(driver, "orders");
+            for (int i = 0; i < 9; i++) {
+                orders.pipeInput(record("k" + i, bytes("v" + i)));
+            }
+            assertThat(output(driver, "east.orders").readRecordsToList()).extracting(r -> header(r.headers(), "ferry"))
+                    .containsExactly("east/orders-0@3", "east/orders-0@4", "east/orders-0@5", "east/orders-0@6", "east/orders-0@7", "east/orders-0@8");
+            StreamCounters c = counters.forStream("orders");
+            assertThat(c.snapshot().duplicates()).as("0..2, before the gap").isEqualTo(3);
+            assertThat(c.gapsFound()).isEqualTo(1);
+            assertThat(c.recopied()).as("5 and 6, written again after the gap").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aRecordTheFilterDropsIsNoGap() {
+        ReplicationPlan plan = Plans.plan(Plans.stream("orders-eu", "orders", "east.orders.eu", EU_ONLY));
+        ReplicationCounters counters = new ReplicationCounters(plan);
+        CopiedTail tail = (destination, partition, sourceTopic, sourcePartition, from) -> CopiedOffsets.of(0, 1, 2, 4, 5);
+        try (TopologyTestDriver driver = new TopologyTestDriver(ReplicationTopology.build(plan, counters, tail, TaskGuard.NONE), props(plan, counters))) {
+            TestInputTopic<byte[], byte[]> orders = input(driver, "orders");
+            for (int i = 0; i < 7; i++) {
+                orders.pipeInput(record("k" + i, bytes("v" + i), "region", i == 3 ? "us" : "eu"));
+            }
+            assertThat(output(driver, "east.orders.eu").readRecordsToList()).extracting(r -> header(r.headers(), "ferry"))
+                    .containsExactly("east/orders-0@6");
+            StreamCounters c = counters.forStream("orders-eu");
+            assertThat(c.snapshot().duplicates()).isEqualTo(5);
+            assertThat(c.snapshot().filtered()).isEqualTo(1);
+            assertThat(c.gapsFound()).isZero();
+            assertThat(c.recopied()).isZero();
         }
     }
 
