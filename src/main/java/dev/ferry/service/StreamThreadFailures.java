@@ -1,11 +1,15 @@
 package dev.ferry.service;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Function;
 
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.ferry.topology.RepeatedLog;
 
 /**
  * What happens when a stream thread fails: Kafka Streams shuts down when Ferry is stopping (a record under
@@ -18,6 +22,7 @@ public final class StreamThreadFailures implements StreamsUncaughtExceptionHandl
 
     private final FerryStop stop;
     private final Function<AuthorizationException, String> explainDenied;
+    private final RepeatedLog repeated = new RepeatedLog(Clock.systemUTC(), Duration.ofSeconds(30));
 
     /** @param explainDenied names the cluster, principal, resource and ACL of an authorization failure */
     public StreamThreadFailures(FerryStop stop, Function<AuthorizationException, String> explainDenied) {
@@ -35,7 +40,12 @@ public final class StreamThreadFailures implements StreamsUncaughtExceptionHandl
             stop.stop(reason);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
-        log.warn("A stream thread failed and is replaced (its tasks restart from the last committed offsets): {}", exception.toString());
+        // a destination that stays unreachable fails every replacement thread in turn: one line per cause and 30 s
+        long times = repeated.occurred(exception.getClass().getName() + " " + (exception.getCause() == null ? "" : exception.getCause().getClass().getName()));
+        if (times > 0) {
+            log.warn("A stream thread failed and is replaced (its tasks restart from the last committed offsets): {}{}", exception,
+                    repeated.since(times));
+        }
         return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 }

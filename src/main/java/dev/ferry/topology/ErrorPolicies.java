@@ -93,7 +93,7 @@ public final class ErrorPolicies {
                 long times = repeated.occurred(who + " processing " + exception.getClass().getName());
                 if (times > 0) {
                     log.warn("{} could not process {}: {}. The record is not at fault, so on-error does not apply; the stream thread restarts "
-                            + "from the last committed offsets and reads it again.{}", who, failed.where(), exception, since(times));
+                            + "from the last committed offsets and reads it again.{}", who, failed.where(), exception, repeated.since(times));
                 }
             }
             return new Decision.Fail();
@@ -108,12 +108,12 @@ public final class ErrorPolicies {
     Decision onProductionError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
         if (exception instanceof RetriableException) {
             // Not Kafka Streams' retry: that revives only the task of the first failed record, commits the thread's other
-            // tasks although their sends failed too, and so loses their records (architecture §2, "No loss").
+            // tasks although their sends failed too, and so loses their records (architecture §2.1).
             long times = repeated.occurred("send " + record.topic() + " " + exception.getClass().getName());
             if (times > 0) {
                 log.warn("The destination did not acknowledge copies sent to {} ({}). The stream thread stops without committing and is "
                         + "replaced: its tasks read again from the last committed source offsets, and what the destination has is not "
-                        + "copied twice (ferry_records_unacknowledged_total).{}", record.topic(), exception, since(times));
+                        + "copied twice (ferry_records_unacknowledged_total).{}", record.topic(), exception, repeated.since(times));
             }
             return new Decision.Fail();
         }
@@ -180,10 +180,6 @@ public final class ErrorPolicies {
     /** A failed send of an earlier copy, rethrown by Kafka Streams at the next record: that failure was logged already. */
     private static boolean isSendFailure(Exception exception) {
         return exception instanceof StreamsException && exception.getCause() instanceof RetriableException;
-    }
-
-    private static String since(long times) {
-        return times > 1 ? " (" + times + " times in the last " + LOG_INTERVAL.toSeconds() + " s)" : "";
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(StreamMapping stream, FailureReason reason, Failed failed, Exception exception) {

@@ -11,14 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * only counted, and the next line that passes says how many there were. A cause that every stream thread, and every
  * thread that replaces one, meets again (an unreachable destination) then shows once, not once per thread.
  */
-final class RepeatedLog {
+public final class RepeatedLog {
 
     private final Clock clock;
     private final Duration interval;
     private final Map<String, Instant> lastLine = new ConcurrentHashMap<>();
     private final Map<String, Long> held = new ConcurrentHashMap<>();
 
-    RepeatedLog(Clock clock, Duration interval) {
+    public RepeatedLog(Clock clock, Duration interval) {
         this.clock = clock;
         this.interval = interval;
     }
@@ -27,7 +27,7 @@ final class RepeatedLog {
      * @return -1 when this occurrence of {@code cause} is only counted; otherwise the log line is due, and the result
      * is how many occurrences were counted since the last line, this one included
      */
-    synchronized long occurred(String cause) {
+    public synchronized long occurred(String cause) {
         long count = held.merge(cause, 1L, Long::sum);
         Instant now = clock.instant();
         Instant last = lastLine.get(cause);
@@ -37,5 +37,10 @@ final class RepeatedLog {
         lastLine.put(cause, now);
         held.put(cause, 0L);
         return count;
+    }
+
+    /** What to add to the line when it stands for more than one occurrence. */
+    public String since(long count) {
+        return count > 1 ? " (" + count + " times in the last " + interval.toSeconds() + " s)" : "";
     }
 }
