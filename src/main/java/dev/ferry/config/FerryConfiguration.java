@@ -33,7 +33,7 @@ import dev.ferry.cluster.GroupPermissions;
 import dev.ferry.cluster.Refusals;
 import dev.ferry.cluster.CrossClusterClientSupplier;
 import dev.ferry.cluster.DeadLetterProducer;
-import dev.ferry.cluster.DestinationTopics;
+import dev.ferry.follow.DestinationTopics;
 import dev.ferry.cluster.SourceGapLog;
 import dev.ferry.filter.FilterParser;
 import dev.ferry.health.OffsetSyncHealthIndicator;

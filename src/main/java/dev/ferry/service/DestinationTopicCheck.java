@@ -11,7 +11,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
 import dev.ferry.cluster.ClusterMonitor;
-import dev.ferry.cluster.DestinationTopics;
+import dev.ferry.follow.DestinationTopics;
 import dev.ferry.cluster.MissingPermissionsException;
 import dev.ferry.mapping.ReplicationPlan;
 

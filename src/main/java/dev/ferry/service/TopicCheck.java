@@ -2,7 +2,7 @@ package dev.ferry.service;
 
 import java.time.Duration;
 
-import dev.ferry.cluster.DestinationTopics;
+import dev.ferry.follow.DestinationTopics;
 import dev.ferry.mapping.ReplicationPlan;
 
 /**
