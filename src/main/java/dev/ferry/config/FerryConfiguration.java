@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -33,23 +32,20 @@ import dev.ferry.cluster.GroupPermissions;
 import dev.ferry.cluster.Refusals;
 import dev.ferry.cluster.CrossClusterClientSupplier;
 import dev.ferry.cluster.DeadLetterProducer;
+import dev.ferry.follow.AclSync;
 import dev.ferry.follow.DestinationTopics;
 import dev.ferry.cluster.SourceGapLog;
-import dev.ferry.filter.FilterParser;
-import dev.ferry.health.OffsetSyncHealthIndicator;
 import dev.ferry.health.ReplicationHealthIndicator;
 import dev.ferry.health.StreamsLivenessIndicator;
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.metrics.ReplicationMetrics;
 import dev.ferry.offsets.DestinationTail;
-import dev.ferry.offsets.GroupFilter;
 import dev.ferry.offsets.GroupOffsetSync;
-import dev.ferry.offsets.OffsetTranslator;
-import dev.ferry.offsets.OffsetsEndpoint;
 import dev.ferry.service.DestinationTopicCheck;
 import dev.ferry.service.FerryStop;
 import dev.ferry.service.FerryStreamsConfig;
 import dev.ferry.service.GroupJoin;
+import dev.ferry.service.AclSyncCheck;
 import dev.ferry.service.OffsetSyncCheck;
 import dev.ferry.service.PeriodicCheck;
 import dev.ferry.service.PeriodicChecks;
@@ -183,30 +179,6 @@ public class FerryConfiguration {
     interface DestinationReaders extends Supplier<Consumer<byte[], byte[]>> {
     }
 
-    @Bean
-    GroupOffsetSync groupOffsetSync(FerryProperties properties, KafkaSettings settings, DestinationReaders destinationReaders, Admin sourceAdmin,
-                                    Admin destinationAdmin, ReplicationPlan plan) {
-        FerryProperties.OffsetSyncProperties sync = properties.offsetSync();
-        GroupFilter groups = new GroupFilter(patterns(sync.groups(), "ferry.offset-sync.groups"), patterns(sync.exclude(), "ferry.offset-sync.exclude"),
-                KafkaSettings.applicationId(properties));
-        Map<String, Object> sourceReader = settings.sourceReader();
-        Supplier<Consumer<byte[], byte[]>> sourceReaders = sync.failback()
-                ? () -> new KafkaConsumer<>(sourceReader, new ByteArrayDeserializer(), new ByteArrayDeserializer()) : null;
-        return new GroupOffsetSync(sourceAdmin, source(properties), destinationAdmin, destination(properties), destinationReaders, sourceReaders,
-                plan, groups, new OffsetTranslator(),
-                properties.adminTimeout(), Clock.systemUTC());
-    }
-
-    @Bean
-    OffsetsEndpoint offsetsEndpoint(FerryProperties properties, GroupOffsetSync groupOffsetSync) {
-        return new OffsetsEndpoint(groupOffsetSync, properties.offsetSync().enabled(), properties.offsetSync().interval(), Clock.systemUTC());
-    }
-
-    @Bean
-    OffsetSyncHealthIndicator offsetSyncHealthIndicator(GroupOffsetSync groupOffsetSync) {
-        return new OffsetSyncHealthIndicator(groupOffsetSync, Clock.systemUTC());
-    }
-
     /** Readiness waits until this instance has finished joining the Kafka Streams group (see the class). */
     @Bean
     GroupJoin groupJoin(FerryProperties properties, Admin sourceAdmin, DestinationTopics destinationTopics, RunningStreams streams) {
@@ -216,10 +188,10 @@ public class FerryConfiguration {
                 destinationTopics.sourcePartitions(), properties.health().checkTimeout()), streams::ownedPartitions);
     }
 
-    /** All periodic work, on one scheduler: cluster checks (readiness), joining the group, topic checks, offset sync, the counters line. */
+    /** All periodic work, on one scheduler: cluster checks (readiness), joining the group, topic checks, offset and ACL sync, the counters line. */
     @Bean
     PeriodicChecks periodicChecks(FerryProperties properties, List<ClusterMonitor> clusterMonitors, DestinationTopics destinationTopics,
-                                  ReplicationPlan plan, ReplicationCounters counters, GroupOffsetSync groupOffsetSync,
+                                  ReplicationPlan plan, ReplicationCounters counters, GroupOffsetSync groupOffsetSync, AclSync aclSync,
                                   ReplicationMetrics metrics, GroupJoin groupJoin, FerryStop stop) {
         Duration interval = properties.health().checkInterval();
         List<PeriodicCheck> checks = new ArrayList<>();
@@ -231,15 +203,10 @@ public class FerryConfiguration {
         if (properties.offsetSync().enabled()) {
             checks.add(new OffsetSyncCheck(groupOffsetSync, metrics, properties.offsetSync().interval()));
         }
-        return new PeriodicChecks(checks, () -> clusterMonitors.stream().allMatch(m -> m.status().reachable()), stop);
-    }
-
-    private static List<Pattern> patterns(List<String> regexes, String property) {
-        List<Pattern> patterns = new ArrayList<>();
-        for (int i = 0; i < regexes.size(); i++) {
-            patterns.add(FilterParser.regex(regexes.get(i), property + "[" + i + "]"));
+        if (properties.aclSync().enabled()) {
+            checks.add(new AclSyncCheck(aclSync, properties.aclSync().interval()));
         }
-        return patterns;
+        return new PeriodicChecks(checks, () -> clusterMonitors.stream().allMatch(m -> m.status().reachable()), stop);
     }
 
     @Bean
@@ -259,11 +226,11 @@ public class FerryConfiguration {
         return new StreamsLivenessIndicator(streams::state, stop::reason);
     }
 
-    private static ClusterRef source(FerryProperties p) {
+    static ClusterRef source(FerryProperties p) {
         return new ClusterRef("source", p.source().alias(), p.source().bootstrapServers(), ClientIdentity.of(p.source().properties()));
     }
 
-    private static ClusterRef destination(FerryProperties p) {
+    static ClusterRef destination(FerryProperties p) {
         return new ClusterRef("destination", p.destination().alias(), p.destination().bootstrapServers(),
                 ClientIdentity.of(p.destination().properties()));
     }

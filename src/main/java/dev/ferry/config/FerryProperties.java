@@ -35,6 +35,7 @@ import dev.ferry.headers.SourceHeaders;
  * @param logInterval   how often the per-stream copied / filtered counts are logged
  * @param adminTimeout  how long startup waits for a cluster to answer (topic checks and creation)
  * @param offsetSync    periodic translation of source consumer-group offsets to the destination
+ * @param aclSync       periodic copy of the source's topic and group ACLs to the destination (off by default)
  * @param management    who may use the management port's write operation (committing translated offsets)
  */
 @Validated
@@ -52,6 +53,7 @@ public record FerryProperties(
         @DefaultValue("30s") Duration adminTimeout,
         @Valid @DefaultValue HealthProperties health,
         @Valid @DefaultValue OffsetSyncProperties offsetSync,
+        @Valid @DefaultValue AclSyncProperties aclSync,
         @Valid @DefaultValue ManagementProperties management) {
 
     public FerryProperties {
@@ -73,6 +75,21 @@ public record FerryProperties(
                                        @DefaultValue(".*") List<String> groups,
                                        @DefaultValue List<String> exclude,
                                        @DefaultValue("false") boolean failback) {
+    }
+
+    /**
+     * @param enabled          whether the source's topic and group ACL bindings are created on the destination (README "ACL sync")
+     * @param interval         time between two ACL sync rounds
+     * @param principalMapping how source principals are named on the destination: the first rule whose {@code match} (a
+     *                         regular expression over the whole principal) matches rewrites it with {@code replacement}
+     */
+    public record AclSyncProperties(@DefaultValue("false") boolean enabled,
+                                    @DefaultValue("60s") Duration interval,
+                                    @DefaultValue List<@Valid PrincipalRule> principalMapping) {
+    }
+
+    /** @param match e.g. {@code User:(.*)}; @param replacement e.g. {@code User:CN=$1} */
+    public record PrincipalRule(@NotBlank String match, @NotNull String replacement) {
     }
 
     /**

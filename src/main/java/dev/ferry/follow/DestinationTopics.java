@@ -47,6 +47,8 @@ public final class DestinationTopics implements TaskGuard {
     private final TopicIdentity identity;
     /** Every source partition some stream reads, as the last check found them. */
     private volatile Set<TopicPartition> sourcePartitions = Set.of();
+    /** What the last check found each stream copies where. */
+    private volatile List<Route> routes = List.of();
 
     public DestinationTopics(Admin source, ClusterRef sourceCluster, Admin destination, ClusterRef destinationCluster, Duration timeout) {
         this.source = new ClusterCalls(source, sourceCluster, timeout);
@@ -122,6 +124,12 @@ public final class DestinationTopics implements TaskGuard {
         Map<String, StreamMapping> writer = new TreeMap<>();
         readByStream.forEach((m, topics) -> topics.forEach(t -> writer.putIfAbsent(m.namer().destinationFor(t), m)));
         settings.follow(writer, sourcesOf, copied, created.keySet());
+        this.routes = List.copyOf(routes);
+        return routes;
+    }
+
+    /** What each stream copies where, as the last {@link #ensure} found it (nothing before the first). */
+    public List<Route> routes() {
         return routes;
     }
 

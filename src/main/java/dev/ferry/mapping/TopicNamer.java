@@ -64,6 +64,18 @@ public final class TopicNamer {
         return fixed ? template : cache.computeIfAbsent(sourceTopic, this::expand);
     }
 
+    /**
+     * The destination prefix that covers exactly the copies of the source topics starting with {@code sourcePrefix}:
+     * present when the template ends with its only {@code ${topic}} (e.g. {@code ${source.alias}.${topic}}), so the
+     * destination name is a fixed text followed by the source name; empty otherwise (a fixed name, or text after the topic).
+     */
+    public java.util.Optional<String> prefixFor(String sourcePrefix) {
+        if (fixed || !template.endsWith("${topic}") || template.indexOf("${topic}") != template.length() - "${topic}".length()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(expand("") + sourcePrefix);
+    }
+
     private String expand(String topic) {
         return template.replace("${source.alias}", sourceAlias)
                 .replace("${destination.alias}", destinationAlias)

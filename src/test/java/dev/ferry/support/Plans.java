@@ -40,6 +40,7 @@ public final class Plans {
                 List.of(streams), null, null, "ferry.", SourceHeaders.Format.COMPACT, Map.of(), Duration.ofSeconds(30), Duration.ofSeconds(30),
                 new FerryProperties.HealthProperties(Duration.ofSeconds(10), Duration.ofSeconds(5), null, null),
                 new FerryProperties.OffsetSyncProperties(true, Duration.ofSeconds(30), List.of(".*"), List.of(), false),
+                new FerryProperties.AclSyncProperties(false, Duration.ofSeconds(60), List.of()),
                 new FerryProperties.ManagementProperties(false, null, null));
     }
 

@@ -41,6 +41,9 @@ public final class SecuredClusters implements AutoCloseable {
     public static final String SOURCE_PRINCIPAL = "User:ferry";
     public static final String DESTINATION_PRINCIPAL = "User:CN=ferry";
     private static final String ADMIN_PASSWORD = "admin-scram-secret-5d0e";
+    /** An application's SCRAM user on the source ({@code User:app}); on the destination it has the certificate {@code CN=app}. */
+    public static final String APP = "app";
+    public static final String APP_PASSWORD = "app-scram-secret-9b3a";
 
     private final TestCertificates certificates;
     private final BrokerProcess source;
@@ -55,7 +58,8 @@ public final class SecuredClusters implements AutoCloseable {
         // both brokers start at once (each takes several seconds)
         CompletableFuture<BrokerProcess> sourceStarted = CompletableFuture.supplyAsync(() -> broker(dir.resolve("source"), "SASL_SSL", sourceServer,
                 List.of("--add-scram", "SCRAM-SHA-512=[name=admin,password=" + ADMIN_PASSWORD + "]",
-                        "--add-scram", "SCRAM-SHA-512=[name=ferry,password=" + FERRY_PASSWORD + "]")));
+                        "--add-scram", "SCRAM-SHA-512=[name=ferry,password=" + FERRY_PASSWORD + "]",
+                        "--add-scram", "SCRAM-SHA-512=[name=" + APP + ",password=" + APP_PASSWORD + "]")));
         this.destination = broker(dir.resolve("destination"), "SSL", destinationServer, List.of());
         this.source = sourceStarted.join();
         this.sourceAdmin = Admin.create(withServers(sourceClient("admin", ADMIN_PASSWORD), source.servers()));
@@ -215,6 +219,27 @@ public final class SecuredClusters implements AutoCloseable {
 
     public KafkaConsumer<byte[], byte[]> destinationConsumer(String group) throws Exception {
         return consumer(withServers(destinationClient(certificates.keystore("admin")), destination.servers()), group);
+    }
+
+    /** The application's consumer on the source, as {@code User:app}. */
+    public KafkaConsumer<byte[], byte[]> sourceConsumerAsApp(String group) {
+        return consumer(withServers(sourceClient(APP, APP_PASSWORD), source.servers()), group);
+    }
+
+    /** The application's consumer on the destination, as {@code User:CN=app}. */
+    public KafkaConsumer<byte[], byte[]> destinationConsumerAsApp(String group) throws Exception {
+        return consumer(withServers(destinationClient(certificates.keystore(APP)), destination.servers()), group);
+    }
+
+    /**
+     * The application's producer on the destination, as {@code User:CN=app}; not idempotent, so that a refused write is
+     * the topic's refusal (an idempotent producer is refused on the cluster first, without IDEMPOTENT_WRITE).
+     */
+    public KafkaProducer<byte[], byte[]> destinationProducerAsApp() throws Exception {
+        Map<String, Object> config = withServers(destinationClient(certificates.keystore(APP)), destination.servers());
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        config.put(ProducerConfig.RETRIES_CONFIG, 0);
+        return producer(config);
     }
 
     private static KafkaProducer<byte[], byte[]> producer(Map<String, Object> config) {
