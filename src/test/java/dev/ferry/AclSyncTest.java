@@ -99,7 +99,8 @@ class AclSyncTest {
                 Acl.literal(APP_SOURCE, ResourceType.TOPIC, "orders", AclOperation.WRITE),   // never write access to a topic of copies
                 new Acl(APP_SOURCE, ResourceType.TOPIC, "pay", PatternType.PREFIXED, AclOperation.READ),
                 Acl.literal(APP_SOURCE, ResourceType.TOPIC, "invoices", AclOperation.ALL),
-                Acl.literal(APP_SOURCE, ResourceType.GROUP, "billing", AclOperation.READ));
+                Acl.literal(APP_SOURCE, ResourceType.GROUP, "billing", AclOperation.READ),
+                Acl.literal("User:intern", ResourceType.GROUP, "billing", AclOperation.READ));   // may commit, but read no topic
         clusters.grantOnSource(app);
         // the application read 5 records of each partition on the source, as itself
         try (KafkaConsumer<byte[], byte[]> consumer = clusters.sourceConsumerAsApp("billing")) {
@@ -111,7 +112,7 @@ class AclSyncTest {
         try (ConfigurableApplicationContext ferry = startFerry()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> COPIES.stream().mapToLong(this::end).sum() == 60);
             await().atMost(Duration.ofSeconds(60)).until(() -> committedOnDestination("billing") == 20);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Actuator.get(ferry, "/actuator/health/aclSync").body().contains("\"inSync\":5"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> Actuator.get(ferry, "/actuator/health/aclSync").body().contains("\"inSync\":6"));
             assertThat(destinationBindings(APP_DESTINATION)).containsExactlyInAnyOrder(
                     "ALLOW READ topic LITERAL east.orders",
                     "ALLOW READ topic PREFIXED east.pay",
@@ -120,6 +121,11 @@ class AclSyncTest {
                     "ALLOW READ group LITERAL billing");
             assertThat(destinationBindings(SecuredClusters.DESTINATION_PRINCIPAL)).as("Ferry's own source rights are not copied")
                     .doesNotContain("ALLOW DESCRIBE_CONFIGS topic LITERAL east.orders");
+            // the failover dry run says, per principal that may read the group on the source, whether it may on the destination
+            String dryRun = Actuator.get(ferry, "/actuator/offsets/billing").body();
+            assertThat(dryRun).contains("{\"sourcePrincipal\":\"User:app\",\"destinationPrincipal\":\"User:CN=app\",\"allowed\":true,\"missing\":[]}",
+                    "{\"sourcePrincipal\":\"User:intern\",\"destinationPrincipal\":\"User:CN=intern\",\"allowed\":false,\"missing\":"
+                            + "[\"READ on topic 'east.orders'\",\"READ on topic 'east.payments'\",\"READ on topic 'invoices'\"]}");
 
             // failover: the application starts on the destination, as itself, where nobody granted it anything by hand
             List<String> received = new ArrayList<>();
@@ -147,7 +153,7 @@ class AclSyncTest {
                     .contains("ALLOW User:CN=app READ topic LITERAL 'east.orders'"));
             assertThat(destinationBindings(APP_DESTINATION)).contains("ALLOW READ topic LITERAL east.orders");
             assertThat(Actuator.get(ferry, "/actuator/prometheus").body())
-                    .contains("ferry_acl_sync_bindings{state=\"no-longer-on-source\"} 1.0", "ferry_acl_sync_creations_total 5.0");
+                    .contains("ferry_acl_sync_bindings{state=\"no-longer-on-source\"} 1.0", "ferry_acl_sync_creations_total 6.0");
         }
         assertThat(output.getOut().lines().filter(l -> l.contains("ACL sync: the source no longer implies"))).as("said once").hasSize(1);
         assertThat(output.getAll()).doesNotContain(SecuredClusters.FERRY_PASSWORD).doesNotContain(SecuredClusters.APP_PASSWORD)

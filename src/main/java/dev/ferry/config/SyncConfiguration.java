@@ -19,8 +19,10 @@ import org.springframework.context.annotation.Configuration;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.ferry.filter.FilterParser;
+import dev.ferry.cluster.ClusterCalls;
 import dev.ferry.follow.AclSync;
 import dev.ferry.follow.DestinationTopics;
+import dev.ferry.follow.FailoverAccess;
 import dev.ferry.follow.PrincipalMapping;
 import dev.ferry.health.AclSyncHealthIndicator;
 import dev.ferry.health.OffsetSyncHealthIndicator;
@@ -56,9 +58,14 @@ public class SyncConfiguration {
                 plan, groups, new OffsetTranslator(), properties.adminTimeout(), Clock.systemUTC());
     }
 
+    /** With ACL sync, the dry run also says who may read the group and its topics on the destination. */
     @Bean
-    OffsetsEndpoint offsetsEndpoint(FerryProperties properties, GroupOffsetSync groupOffsetSync) {
-        return new OffsetsEndpoint(groupOffsetSync, properties.offsetSync().enabled(), properties.offsetSync().interval(), Clock.systemUTC());
+    OffsetsEndpoint offsetsEndpoint(FerryProperties properties, GroupOffsetSync groupOffsetSync, Admin sourceAdmin, Admin destinationAdmin) {
+        FailoverAccess access = properties.aclSync().enabled() ? new FailoverAccess(new ClusterCalls(sourceAdmin, source(properties),
+                properties.adminTimeout()), new ClusterCalls(destinationAdmin, destination(properties), properties.adminTimeout()),
+                principalMapping(properties.aclSync().principalMapping())) : null;
+        return new OffsetsEndpoint(groupOffsetSync, properties.offsetSync().enabled(), properties.offsetSync().interval(), Clock.systemUTC(),
+                access == null ? null : access::check);
     }
 
     @Bean

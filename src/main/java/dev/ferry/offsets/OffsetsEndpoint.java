@@ -3,9 +3,13 @@ package dev.ferry.offsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -26,12 +30,22 @@ public class OffsetsEndpoint {
     private final boolean periodic;
     private final Duration interval;
     private final Clock clock;
+    private final BiFunction<String, Collection<String>, ?> access;
 
     public OffsetsEndpoint(GroupOffsetSync sync, boolean periodic, Duration interval, Clock clock) {
+        this(sync, periodic, interval, clock, null);
+    }
+
+    /**
+     * @param access for a group and its translated destination topics: who may read them on the destination after a
+     *               failover (with ACL sync; null without)
+     */
+    public OffsetsEndpoint(GroupOffsetSync sync, boolean periodic, Duration interval, Clock clock, BiFunction<String, Collection<String>, ?> access) {
         this.sync = sync;
         this.periodic = periodic;
         this.interval = interval;
         this.clock = clock;
+        this.access = access;
     }
 
     @ReadOperation
@@ -68,7 +82,17 @@ public class OffsetsEndpoint {
             return new WebEndpointResponse<>(Map.of("group", group, "error", "The group has no committed offsets on the source cluster"
                     + " for the topics Ferry replicates."), WebEndpointResponse.STATUS_NOT_FOUND);
         }
-        return new WebEndpointResponse<>(describe(t));
+        Map<String, Object> body = describe(t);
+        if (access != null) {
+            Set<String> topics = new TreeSet<>();
+            t.partitions().forEach(p -> topics.add(p.destinationTopic()));
+            try {
+                body.put("failoverAccess", access.apply(group, topics));
+            } catch (RuntimeException e) {
+                body.put("failoverAccess", "not known: " + e.getMessage());
+            }
+        }
+        return new WebEndpointResponse<>(body);
     }
 
     @WriteOperation
