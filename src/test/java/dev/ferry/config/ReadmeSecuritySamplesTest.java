@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -47,5 +48,24 @@ class ReadmeSecuritySamplesTest {
                     .isNull();
             assertThat(List.of(properties.destination().properties().get("security.protocol"))).containsExactly("SSL");
         }
+    }
+
+    @Test
+    void theAclSyncSampleBindsAndItsMappingRewritesAsTheTextSays() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int from = readme.indexOf("```yaml", readme.indexOf("\n### ACL sync\n"));
+        String yaml = readme.substring(from + "```yaml".length(), readme.indexOf("```", from + 7));
+        StandardEnvironment environment = new StandardEnvironment();
+        new YamlPropertySourceLoader().load("README", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+                .forEach(source -> environment.getPropertySources().addFirst(source));
+        environment.getPropertySources().addLast(new MapPropertySource("rest", Map.of(
+                "ferry.source.alias", "east", "ferry.source.bootstrap-servers", "east:9093",
+                "ferry.destination.alias", "west", "ferry.destination.bootstrap-servers", "west:9093",
+                "ferry.streams[0].name", "orders", "ferry.streams[0].source", "orders", "ferry.streams[0].destination", "east.orders")));
+        FerryProperties properties = Binder.get(environment).bind("ferry", FerryProperties.class).get();
+        assertThat(properties.aclSync().enabled()).isTrue();
+        var mapping = SyncConfiguration.principalMapping(properties.aclSync().principalMapping());
+        assertThat(mapping.map("User:CN=app,OU=east")).isEqualTo("User:CN=app,OU=west");
+        assertThat(mapping.map("User:svc")).isEqualTo("User:CN=svc");
     }
 }
