@@ -123,6 +123,7 @@ class FrozenLinkTest {
                         missing(sent, seen).size(), duplicates, counters.unacknowledged(), counters.gapsFound(), counters.recopied(),
                         counters.possibleDuplicates(), counters.snapshot().duplicates());
                 assertThat(counters.unacknowledged()).as("copies the destination did not acknowledge in time").isPositive();
+                assertThat(Actuator.get(ferry, "/actuator/health").body()).contains("\"unacknowledged\":" + counters.unacknowledged());
                 assertThat(duplicates).as("copies written twice, at most those Ferry reported as possibly written twice")
                         .isLessThanOrEqualTo(counters.unacknowledged() + counters.recopied() + counters.possibleDuplicates());
             }

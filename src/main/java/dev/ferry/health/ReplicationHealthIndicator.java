@@ -166,6 +166,8 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
             detail.put("loopsStopped", c.loops());
             detail.put("duplicatesSkipped", c.duplicates());
             detail.put("sourceOffsetGaps", counters.forStream(m.name()).gaps());
+            detail.put("unacknowledged", c.unacknowledged());   // copies the destination did not acknowledge in time, read again
+            detail.put("recopiedAfterGap", c.recopied());
             streams.put(m.name(), detail);
         }
         builder.withDetail("streams", streams);
