@@ -28,18 +28,7 @@ class ReadmeSecuritySamplesTest {
     @ParameterizedTest
     @ValueSource(strings = {"## Security", "## Deploying across regions"})
     void theSampleIsAcceptedAsItStands(String section) throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        int from = readme.indexOf("```yaml", readme.indexOf("\n" + section + "\n"));
-        String yaml = readme.substring(from + "```yaml".length(), readme.indexOf("```", from + 7));
-        StandardEnvironment environment = new StandardEnvironment();
-        new YamlPropertySourceLoader().load("README", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
-                .forEach(source -> environment.getPropertySources().addFirst(source));
-        // what the sample leaves out: clusters and one stream
-        environment.getPropertySources().addLast(new MapPropertySource("rest", Map.of(
-                "ferry.source.alias", "east", "ferry.source.bootstrap-servers", "east:9093",
-                "ferry.destination.alias", "west", "ferry.destination.bootstrap-servers", "west:9093",
-                "ferry.streams[0].name", "orders", "ferry.streams[0].source", "orders", "ferry.streams[0].destination", "east.orders")));
-        FerryProperties properties = Binder.get(environment).bind("ferry", FerryProperties.class).get();
+        FerryProperties properties = firstSampleOf(section);
         KafkaSettings settings = KafkaSettings.from(properties);
         ReplicationPlans.from(properties);
         assertThat(settings.source().size() + settings.destination().size() + properties.kafkaStreams().size()).isGreaterThan(4);
@@ -52,8 +41,17 @@ class ReadmeSecuritySamplesTest {
 
     @Test
     void theAclSyncSampleBindsAndItsMappingRewritesAsTheTextSays() throws Exception {
+        FerryProperties properties = firstSampleOf("### ACL sync");
+        assertThat(properties.aclSync().enabled()).isTrue();
+        var mapping = SyncConfiguration.principalMapping(properties.aclSync().principalMapping());
+        assertThat(mapping.map("User:CN=app,OU=east")).isEqualTo("User:CN=app,OU=west");
+        assertThat(mapping.map("User:svc")).isEqualTo("User:CN=svc");
+    }
+
+    /** The first YAML sample after {@code heading}, bound with what such a sample leaves out: the clusters and one stream. */
+    private static FerryProperties firstSampleOf(String heading) throws Exception {
         String readme = Files.readString(Path.of("README.md"));
-        int from = readme.indexOf("```yaml", readme.indexOf("\n### ACL sync\n"));
+        int from = readme.indexOf("```yaml", readme.indexOf("\n" + heading + "\n"));
         String yaml = readme.substring(from + "```yaml".length(), readme.indexOf("```", from + 7));
         StandardEnvironment environment = new StandardEnvironment();
         new YamlPropertySourceLoader().load("README", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
@@ -62,10 +60,6 @@ class ReadmeSecuritySamplesTest {
                 "ferry.source.alias", "east", "ferry.source.bootstrap-servers", "east:9093",
                 "ferry.destination.alias", "west", "ferry.destination.bootstrap-servers", "west:9093",
                 "ferry.streams[0].name", "orders", "ferry.streams[0].source", "orders", "ferry.streams[0].destination", "east.orders")));
-        FerryProperties properties = Binder.get(environment).bind("ferry", FerryProperties.class).get();
-        assertThat(properties.aclSync().enabled()).isTrue();
-        var mapping = SyncConfiguration.principalMapping(properties.aclSync().principalMapping());
-        assertThat(mapping.map("User:CN=app,OU=east")).isEqualTo("User:CN=app,OU=west");
-        assertThat(mapping.map("User:svc")).isEqualTo("User:CN=svc");
+        return Binder.get(environment).bind("ferry", FerryProperties.class).get();
     }
 }
