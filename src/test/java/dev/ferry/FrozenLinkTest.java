@@ -106,7 +106,7 @@ class FrozenLinkTest {
             List<String> ferrySettings = new ArrayList<>(List.of("ferry.offset-sync.enabled=false", "ferry.health.check-timeout=2s",
                     "ferry.streams[0].name=orders", "ferry.streams[0].source=" + TOPIC, "ferry.streams[0].destination=" + COPIES));
             ferrySettings.addAll(settings);
-            try (ConfigurableApplicationContext ferry = FerryRunner.start(source.getBrokersAsString(), link.address(),
+            try (ConfigurableApplicationContext ferry = FerryRunner.start(source.getBrokersAsString(), link.servers(),
                     ferrySettings.toArray(String[]::new))) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> readiness(ferry) == 200 && copies(destination.servers()) > 2_000);
                 freezes.run(ferry, link, () -> awaitCatchUp(ferry, destination, sent));
