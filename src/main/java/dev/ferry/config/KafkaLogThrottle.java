@@ -18,10 +18,13 @@ import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 
 /**
- * Keeps the Kafka clients' repeated log lines to one per {@link #PERIOD_SECONDS} seconds for each logger and message:
- * an unreachable cluster made the admin client log "Rebootstrapping" ~3,000 times a second, a deleted topic ~2,700
- * "unknown topic or partition" warnings a second, burying the one line that says what is wrong. The first line of each
- * kind always shows; ERROR lines always pass. Installed on every appender right after Spring Boot set up Logback.
+ * Keeps the Kafka clients' repeated log lines to one per {@link #PERIOD_SECONDS} seconds for each logger and kind of
+ * message: an unreachable cluster made the admin client log "Rebootstrapping" ~3,000 times a second, a deleted topic
+ * ~2,700 "unknown topic or partition" warnings a second, a destination broker's restart ~50 "Got error produce response
+ * with correlation id N on topic-partition T-P, retrying" lines, burying the one line that says what is wrong. Kafka's
+ * loggers format the message before Logback sees it, so a kind is the message with every number left out (correlation
+ * ids, partitions, offsets, node ids). The first line of each kind always shows; ERROR lines always pass. Installed on
+ * every appender right after Spring Boot set up Logback.
  * <p>
  * An appender filter, not a turbo filter: Logback asks turbo filters on every level check, enabled or not, and Kafka
  * Streams checks the trace level several times per record; that took 13 % of the stream threads' time (JFR profile of
@@ -43,7 +46,7 @@ public final class KafkaLogThrottle extends Filter<ILoggingEvent> implements App
                 || !event.getLoggerName().startsWith("org.apache.kafka")) {
             return FilterReply.NEUTRAL;
         }
-        String key = event.getLoggerName() + '\u0000' + format;
+        String key = event.getLoggerName() + '\u0000' + kind(format);
         long now = System.nanoTime();
         Long last = lastPassed.get(key);
         if (last != null && now - last < PERIOD_NANOS) {
@@ -54,6 +57,20 @@ public final class KafkaLogThrottle extends Filter<ILoggingEvent> implements App
             lastPassed.clear();   // bounded: many distinct messages are not a flood of one
         }
         return FilterReply.NEUTRAL;
+    }
+
+    /** The message with each run of digits as one '#': "correlation id 135 on east.orders-0" and "... 2625 on east.orders-4" are one kind. */
+    static String kind(String message) {
+        StringBuilder kind = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (c < '0' || c > '9') {
+                kind.append(c);
+            } else if (kind.isEmpty() || kind.charAt(kind.length() - 1) != '#') {
+                kind.append('#');
+            }
+        }
+        return kind.toString();
     }
 
     /** One filter per appender of the root logger (a shared one would let an event pass one appender and deny it on the next). */
