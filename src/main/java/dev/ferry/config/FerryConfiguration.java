@@ -39,6 +39,7 @@ import dev.ferry.health.ReplicationHealthIndicator;
 import dev.ferry.health.StreamsLivenessIndicator;
 import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.metrics.ReplicationMetrics;
+import dev.ferry.metrics.WriteProgress;
 import dev.ferry.offsets.DestinationTail;
 import dev.ferry.offsets.GroupOffsetSync;
 import dev.ferry.service.DestinationTopicCheck;
@@ -102,6 +103,12 @@ public class FerryConfiguration {
                         .stream().toList());
     }
 
+    /** Whether the destination takes the copies: stalled when none was acknowledged within the health check timeout. */
+    @Bean
+    WriteProgress writeProgress(FerryProperties properties) {
+        return new WriteProgress(properties.health().checkTimeout());
+    }
+
     @Bean
     ReplicationMetrics replicationMetrics(MeterRegistry registry, ReplicationPlan plan, ReplicationCounters counters) {
         return new ReplicationMetrics(registry, plan, counters, Clock.systemUTC());
@@ -126,9 +133,9 @@ public class FerryConfiguration {
     @Bean
     StreamsBuilderFactoryBean ferryStreams(FerryProperties properties, KafkaSettings settings, ReplicationPlan plan, ReplicationCounters counters,
                                            ReplicationMetrics metrics, MeterRegistry registry, DestinationTail destinationTail,
-                                           DestinationTopics destinationTopics, ErrorPolicies errorPolicies, FerryStop stop) {
+                                           DestinationTopics destinationTopics, ErrorPolicies errorPolicies, WriteProgress writes, FerryStop stop) {
         StreamsBuilderFactoryBean factory = new StreamsBuilderFactoryBean(
-                new KafkaStreamsConfiguration(FerryStreamsConfig.build(settings, plan, errorPolicies, metrics)));
+                new KafkaStreamsConfiguration(FerryStreamsConfig.build(settings, plan, errorPolicies, metrics, writes)));
         factory.addListener(new KafkaStreamsMicrometerListener(registry));
         factory.setClientSupplier(new CrossClusterClientSupplier(settings.source(), settings.destination(), new SourceGapLog(plan, counters)));
         factory.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
@@ -188,14 +195,15 @@ public class FerryConfiguration {
                 destinationTopics.sourcePartitions(), properties.health().checkTimeout()), streams::ownedPartitions);
     }
 
-    /** All periodic work, on one scheduler: cluster checks (readiness), joining the group, topic checks, offset and ACL sync, the counters line. */
+    /** All periodic work, on one scheduler: cluster checks and write progress (readiness), joining the group, topic checks, offset and ACL sync, the counters line. */
     @Bean
     PeriodicChecks periodicChecks(FerryProperties properties, List<ClusterMonitor> clusterMonitors, DestinationTopics destinationTopics,
                                   ReplicationPlan plan, ReplicationCounters counters, GroupOffsetSync groupOffsetSync, AclSync aclSync,
-                                  ReplicationMetrics metrics, GroupJoin groupJoin, FerryStop stop) {
+                                  ReplicationMetrics metrics, GroupJoin groupJoin, WriteProgress writes, FerryStop stop) {
         Duration interval = properties.health().checkInterval();
         List<PeriodicCheck> checks = new ArrayList<>();
         checks.add(PeriodicCheck.always("Cluster check", Duration.ZERO, interval, false, () -> clusterMonitors.forEach(ClusterMonitor::check)));
+        checks.add(PeriodicCheck.always("Destination writes", Duration.ofSeconds(1), Duration.ofSeconds(1), false, writes::sample));
         checks.add(groupJoin);
         checks.add(new TopicCheck(destinationTopics, plan, interval));
         CountersLog countersLog = new CountersLog(counters);
@@ -212,13 +220,13 @@ public class FerryConfiguration {
     @Bean
     ReplicationHealthIndicator replicationHealthIndicator(FerryProperties properties, RunningStreams streams,
                                                           List<ClusterMonitor> clusterMonitors, ReplicationPlan plan, ReplicationCounters counters,
-                                                          ReplicationMetrics metrics, GroupJoin groupJoin, FerryStop stop) {
+                                                          ReplicationMetrics metrics, GroupJoin groupJoin, WriteProgress writes, FerryStop stop) {
         // Three missed checks in a row before readiness drops for staleness; a failed check drops it at once.
         Duration maxAge = properties.health().checkInterval().multipliedBy(3).plus(properties.health().checkTimeout());
         ReplicationHealthIndicator.Limits limits = new ReplicationHealthIndicator.Limits(properties.health().maxLag(),
                 properties.health().maxLatency(), streams::largestConsumerLag, metrics::lastLatencyMillis);
         return new ReplicationHealthIndicator(streams::state, clusterMonitors, plan, counters, maxAge, limits, Clock.systemUTC(),
-                stop::reason, streams::ownedPartitions, groupJoin::waiting);
+                stop::reason, streams::ownedPartitions, groupJoin::waiting, writes::stall);
     }
 
     @Bean

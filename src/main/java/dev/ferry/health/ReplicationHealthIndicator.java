@@ -53,22 +53,26 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
     private final Supplier<String> stopReason;
     private final Supplier<List<String>> owned;
     private final Supplier<String> joining;
+    private final Supplier<String> stalled;
 
     /** @param stopReason why Ferry stopped on a record (a stream with {@code on-error: fail}), null while it has not */
     public ReplicationHealthIndicator(Supplier<KafkaStreams.State> state, List<ClusterMonitor> clusters, ReplicationPlan plan,
                                       ReplicationCounters counters, Duration maxCheckAge, Limits limits, Clock clock,
                                       Supplier<String> stopReason) {
-        this(state, clusters, plan, counters, maxCheckAge, limits, clock, stopReason, () -> null, () -> null);
+        this(state, clusters, plan, counters, maxCheckAge, limits, clock, stopReason, () -> null, () -> null, () -> null);
     }
 
     /**
      * @param owned   the source partitions this instance copies now, null when unknown ({@code RunningStreams#ownedPartitions})
      * @param joining why this instance has not finished joining its group, null once it has ({@code GroupJoin#waiting})
+     * @param stalled why the destination takes no copies now, null while it does ({@code WriteProgress#stall})
      */
     public ReplicationHealthIndicator(Supplier<KafkaStreams.State> state, List<ClusterMonitor> clusters, ReplicationPlan plan,
                                       ReplicationCounters counters, Duration maxCheckAge, Limits limits, Clock clock,
-                                      Supplier<String> stopReason, Supplier<List<String>> owned, Supplier<String> joining) {
+                                      Supplier<String> stopReason, Supplier<List<String>> owned, Supplier<String> joining,
+                                      Supplier<String> stalled) {
         super("Replication health check failed");
+        this.stalled = stalled;
         this.stopReason = stopReason;
         this.owned = owned;
         this.joining = joining;
@@ -128,6 +132,11 @@ public final class ReplicationHealthIndicator extends AbstractHealthIndicator {
                         + "so it stands by");
             }
             builder.withDetail("owned", ownership);
+        }
+        String stall = stalled.get();
+        if (stall != null) {
+            builder.withDetail("destinationWrites", stall);
+            up = false;
         }
         String stopped = stopReason.get();
         if (stopped != null) {

@@ -80,7 +80,7 @@ class HealthIndicatorsTest {
         AtomicReference<List<String>> owned = new AtomicReference<>(List.of("orders-0", "orders-2"));
         ReplicationHealthIndicator indicator = new ReplicationHealthIndicator(() -> KafkaStreams.State.RUNNING, List.of(), PLAN,
                 new ReplicationCounters(PLAN), Duration.ofSeconds(30), ReplicationHealthIndicator.Limits.NONE, Clock.systemUTC(), () -> null, owned::get,
-                () -> null);
+                () -> null, () -> null);
         Health copying = indicator.health(true);
         assertThat(copying.getStatus()).isEqualTo(Status.UP);
         assertThat(copying.getDetails().get("owned")).isEqualTo(Map.of("count", 2, "partitions", List.of("orders-0", "orders-2")));
@@ -96,7 +96,7 @@ class HealthIndicatorsTest {
                 + "next rebalance round to get an owner (orders-0, ...)");
         ReplicationHealthIndicator indicator = new ReplicationHealthIndicator(() -> KafkaStreams.State.RUNNING, List.of(), PLAN,
                 new ReplicationCounters(PLAN), Duration.ofSeconds(30), ReplicationHealthIndicator.Limits.NONE, Clock.systemUTC(), () -> null, List::of,
-                joining::get);
+                joining::get, () -> null);
         Health joiningNow = indicator.health(true);
         assertThat(joiningNow.getStatus()).isEqualTo(Status.DOWN);
         assertThat(joiningNow.getDetails()).containsEntry("joining", joining.get()).doesNotContainKey("owned");
@@ -104,6 +104,21 @@ class HealthIndicatorsTest {
         Health joined = indicator.health(true);
         assertThat(joined.getStatus()).isEqualTo(Status.UP);
         assertThat(joined.getDetails()).doesNotContainKey("joining").containsKey("owned");
+    }
+
+    @Test
+    void readinessIsDownWhileTheDestinationTakesNoCopies() {
+        AtomicReference<String> stall = new AtomicReference<>("120 copies wait, and the destination acknowledged none for 6 s (...)");
+        ReplicationHealthIndicator indicator = new ReplicationHealthIndicator(() -> KafkaStreams.State.RUNNING, List.of(), PLAN,
+                new ReplicationCounters(PLAN), Duration.ofSeconds(30), ReplicationHealthIndicator.Limits.NONE, Clock.systemUTC(), () -> null, List::of,
+                () -> null, stall::get);
+        Health stalled = indicator.health(true);
+        assertThat(stalled.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(stalled.getDetails()).containsEntry("destinationWrites", stall.get());
+        stall.set(null);
+        Health writing = indicator.health(true);
+        assertThat(writing.getStatus()).isEqualTo(Status.UP);
+        assertThat(writing.getDetails()).doesNotContainKey("destinationWrites");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.ferry.topology;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ import dev.ferry.mapping.ReplicationPlan;
 import dev.ferry.mapping.StreamMapping;
 import dev.ferry.config.KafkaSettings;
 import dev.ferry.metrics.ReplicationMetrics;
+import dev.ferry.metrics.WriteProgress;
 import dev.ferry.service.FerryStop;
 import dev.ferry.service.FerryStreamsConfig;
 import dev.ferry.support.Copies;
@@ -61,7 +63,7 @@ class ReplicationTopologyTest {
     private static Properties props(ReplicationPlan plan, ReplicationCounters counters, ErrorPolicies policies) {
         Properties props = new Properties();
         props.putAll(FerryStreamsConfig.build(KafkaSettings.from(Plans.properties("unused:9092", "unused:9093")), plan, policies,
-                new ReplicationMetrics(new SimpleMeterRegistry(), plan, counters, Clock.systemUTC())));
+                new ReplicationMetrics(new SimpleMeterRegistry(), plan, counters, Clock.systemUTC()), new WriteProgress(Duration.ofSeconds(5))));
         return props;
     }
 
