@@ -183,6 +183,21 @@ class CrossClusterReplicationTest {
     }
 
     @Test
+    void refusesToStartWhenAStreamAsksForMoreReplicasThanTheDestinationHasBrokers() {
+        clusters.createSourceTopic("wide", 1);
+        assertThatThrownBy(() -> FerryRunner.start(clusters,
+                "ferry.streams[0].name=wide",
+                "ferry.streams[0].source=wide",
+                "ferry.streams[0].destination=east.wide",
+                "ferry.streams[0].replication-factor=3").close())
+                .rootCause()
+                .hasMessageStartingWith("Destination topic 'east.wide' cannot be created on 'west' (" + clusters.destinationServers() + "): ")
+                .hasMessageContaining("replication factor of 3")
+                .hasMessageEndingWith("The destination has 1 broker(s), all running: set the stream's replication-factor "
+                        + "(ferry.streams[N].replication-factor) to at most 1, or, where it is unset, lower the destination's default.replication.factor.");
+    }
+
+    @Test
     void refusesToStartWhenADestinationTopicHasFewerPartitionsThanItsSourceAndMayNotFollow() {
         clusters.createSourceTopic("narrow", 3);
         clusters.createDestinationTopic("east.narrow", 1);

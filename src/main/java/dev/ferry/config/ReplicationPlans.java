@@ -73,8 +73,9 @@ public final class ReplicationPlans {
             throw new InvalidConfigurationPropertyValueException(property + ".dead-letter-topic", deadLetterTopic, e.getMessage() + ".");
         }
         checkDestinationConfig(stream.destinationConfig(), property + ".destination-config");
+        checkInSyncReplicas(stream, property);
         return new StreamMapping(stream.name(), property, source, filter, namer, stream.partitioning(), stream.onError(), deadLetterTopic,
-                stream.followPartitions(), stream.destinationConfig());
+                stream.followPartitions(), stream.destinationConfig(), java.util.Optional.ofNullable(stream.replicationFactor()));
     }
 
     private static SourceSelector source(StreamProperties stream, String property) {
@@ -158,6 +159,19 @@ public final class ReplicationPlans {
                 throw new InvalidConfigurationPropertyValueException(property + "[" + key + "]", config.get(key),
                         "'" + key + "' is not a Kafka topic setting. Topic settings are: " + String.join(", ", TOPIC_SETTINGS) + ".");
             }
+        }
+    }
+
+    /** A topic that needs more replicas in sync than it has takes no write at all. */
+    private static void checkInSyncReplicas(StreamProperties stream, String property) {
+        String minInSync = stream.destinationConfig().get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+        if (stream.replicationFactor() == null || minInSync == null || !minInSync.trim().matches("\\d+")) {
+            return;
+        }
+        if (Integer.parseInt(minInSync.trim()) > stream.replicationFactor()) {
+            throw new InvalidConfigurationPropertyValueException(property + ".destination-config[" + TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG + "]",
+                    minInSync, "More than the stream's replication-factor " + stream.replicationFactor() + ": the destination would refuse "
+                            + "every copy (NOT_ENOUGH_REPLICAS). Set min.insync.replicas to at most " + stream.replicationFactor() + ".");
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -19,6 +20,8 @@ import dev.ferry.mapping.Partitioning;
  * @param followPartitions  whether the destination topic gains partitions when the source topic does (default true)
  * @param destinationConfig destination topic settings that win over the ones copied from the source (e.g. a longer
  *                          {@code retention.ms} at the disaster-recovery site)
+ * @param replicationFactor replicas of each destination topic Ferry creates; unset = the destination cluster's
+ *                          {@code default.replication.factor}
  */
 public record StreamProperties(
         @NotNull @Pattern(regexp = "[a-z0-9-]+", message = "must match [a-z0-9-]+ (it prefixes processor names and metric tags)") String name,
@@ -31,7 +34,8 @@ public record StreamProperties(
         @DefaultValue("fail") ErrorPolicy onError,
         String deadLetterTopic,
         @DefaultValue("true") boolean followPartitions,
-        @DefaultValue Map<String, String> destinationConfig) {
+        @DefaultValue Map<String, String> destinationConfig,
+        @Positive Short replicationFactor) {
 
     public StreamProperties {
         destinationConfig = (destinationConfig != null) ? Map.copyOf(destinationConfig) : Map.of();

@@ -11,12 +11,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -27,6 +29,7 @@ import dev.ferry.cluster.ClusterUnavailableException;
 import dev.ferry.cluster.MissingPermissionsException;
 import dev.ferry.mapping.ErrorPolicy;
 import dev.ferry.mapping.StreamMapping;
+import dev.ferry.mapping.TopicProvisioningException;
 
 import static dev.ferry.cluster.ClusterCalls.partitions;
 
@@ -55,7 +58,7 @@ final class TopicCreation {
         readByStream.forEach((m, topics) -> {
             if (m.onError() == ErrorPolicy.DEAD_LETTER && !existing.containsKey(m.deadLetterTopic())) {
                 int partitions = topics.stream().mapToInt(t -> partitions(sourceDescriptions.get(t))).max().orElse(1);
-                toCreate.putIfAbsent(m.deadLetterTopic(), new NewTopic(m.deadLetterTopic(), Optional.of(partitions), Optional.empty())
+                toCreate.putIfAbsent(m.deadLetterTopic(), new NewTopic(m.deadLetterTopic(), Optional.of(partitions), m.replicationFactor())
                         .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime")));
             }
             for (String topic : topics) {
@@ -64,7 +67,7 @@ final class TopicCreation {
                     Map<String, String> config = new HashMap<>(SettingsFollower.wantedConfig(m, sourcesOf.get(target), copied));
                     // Ferry preserves record timestamps; a destination topic that stamped its own would lose them.
                     config.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
-                    toCreate.putIfAbsent(target, new NewTopic(target, Optional.of(partitions(sourceDescriptions.get(topic))), Optional.empty())
+                    toCreate.putIfAbsent(target, new NewTopic(target, Optional.of(partitions(sourceDescriptions.get(topic))), m.replicationFactor())
                             .configs(config));
                 }
             }
@@ -98,6 +101,9 @@ final class TopicCreation {
                     refused.add(access.destinationProblem(result.getKey(), Set.of(AclOperation.CREATE), false, needs.get(result.getKey())));
                     continue;
                 }
+                if (e.getCause() instanceof InvalidReplicationFactorException invalid) {
+                    throw replicasRefused(result.getKey(), invalid);
+                }
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
                 }
@@ -109,6 +115,25 @@ final class TopicCreation {
             throw new MissingPermissionsException(refused);
         }
         return describeCreated(created);
+    }
+
+    /**
+     * The destination cannot place the topic's replicas. With every broker it has up, that is the setting's fault: a
+     * {@link TopicProvisioningException} naming the broker count and both settings (Ferry refuses to start, or stops).
+     * With a broker down (fenced), it may be that: a {@link ClusterUnavailableException}, which the topic check retries.
+     */
+    private RuntimeException replicasRefused(String topic, InvalidReplicationFactorException invalid) {
+        int registered = destination.get(destination.admin().describeCluster(new DescribeClusterOptions().includeFencedBrokers(true)).nodes(),
+                "counting the destination's brokers").size();
+        int up = destination.get(destination.admin().describeCluster().nodes(), "counting the destination's running brokers").size();
+        if (up < registered) {
+            return new ClusterUnavailableException("Destination topic '" + topic + "' cannot be created on " + destination.cluster() + " while "
+                    + (registered - up) + " of its " + registered + " brokers are down: " + invalid.getMessage(), invalid);
+        }
+        return new TopicProvisioningException("Destination topic '" + topic + "' cannot be created on " + destination.cluster() + ": "
+                + invalid.getMessage() + " The destination has " + registered + " broker(s), all running: set the stream's replication-factor "
+                + "(ferry.streams[N].replication-factor) to at most " + registered + ", or, where it is unset, lower the destination's "
+                + "default.replication.factor.");
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.ferry.mapping;
 
 import java.util.Map;
+import java.util.Optional;
 
 import dev.ferry.filter.RecordFilter;
 
@@ -12,10 +13,11 @@ import dev.ferry.filter.RecordFilter;
  * @param deadLetterTopic   where {@link ErrorPolicy#DEAD_LETTER} writes such records (on the destination cluster)
  * @param followPartitions  whether the destination topic gains partitions when the source topic does
  * @param destinationConfig destination topic settings that win over those copied from the source
+ * @param replicationFactor replicas of the destination topics Ferry creates; empty = the destination's default
  */
 public record StreamMapping(String name, String property, SourceSelector source, RecordFilter filter, TopicNamer namer,
                             Partitioning partitioning, ErrorPolicy onError, String deadLetterTopic, boolean followPartitions,
-                            Map<String, String> destinationConfig) {
+                            Map<String, String> destinationConfig, Optional<Short> replicationFactor) {
 
     public StreamMapping {
         destinationConfig = Map.copyOf(destinationConfig);

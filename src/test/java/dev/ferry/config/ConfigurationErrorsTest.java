@@ -173,6 +173,13 @@ class ConfigurationErrorsTest {
                         "ferry.streams[0].source-pattern: Not a valid Java regular expression", null),
                 Arguments.of("pattern fan-in with preserve", CLUSTERS + "  streams: [ { name: a, source-pattern: 'in.*', destination: all } ]",
                         "ferry.streams[0].destination: A source-pattern copied into one destination topic", "partitioning: key-hash"),
+                Arguments.of("more replicas in sync than replicas", CLUSTERS + """
+                          streams:
+                            - { name: a, source: in, destination: out, replication-factor: 2, destination-config: { min.insync.replicas: 3 } }
+                        """, "ferry.streams[0].destination-config[min.insync.replicas]: More than the stream's replication-factor 2",
+                        "Set min.insync.replicas to at most 2."),
+                Arguments.of("no replicas", CLUSTERS + "  streams: [ { name: a, source: in, destination: out, replication-factor: 0 } ]",
+                        "replicationFactor", "must be greater than 0"),
                 Arguments.of("same route twice", CLUSTERS + """
                           streams:
                             - { name: a, source: in, destination: out }

@@ -20,19 +20,19 @@ public final class Plans {
     }
 
     public static StreamProperties stream(String name, String source, String destination, Map<String, Object> filter) {
-        return new StreamProperties(name, source, null, destination, null, filter, Partitioning.PRESERVE, ErrorPolicy.FAIL, null, true, Map.of());
+        return new StreamProperties(name, source, null, destination, null, filter, Partitioning.PRESERVE, ErrorPolicy.FAIL, null, true, Map.of(), null);
     }
 
     public static StreamProperties stream(String name, String source, String destination, Map<String, Object> filter, Partitioning partitioning) {
-        return new StreamProperties(name, source, null, destination, null, filter, partitioning, ErrorPolicy.FAIL, null, true, Map.of());
+        return new StreamProperties(name, source, null, destination, null, filter, partitioning, ErrorPolicy.FAIL, null, true, Map.of(), null);
     }
 
     public static StreamProperties stream(String name, String source, String destination, Map<String, Object> filter, ErrorPolicy onError) {
-        return new StreamProperties(name, source, null, destination, null, filter, Partitioning.PRESERVE, onError, null, true, Map.of());
+        return new StreamProperties(name, source, null, destination, null, filter, Partitioning.PRESERVE, onError, null, true, Map.of(), null);
     }
 
     public static StreamProperties patternStream(String name, String pattern, String rename) {
-        return new StreamProperties(name, null, pattern, null, rename, null, Partitioning.PRESERVE, ErrorPolicy.FAIL, null, true, Map.of());
+        return new StreamProperties(name, null, pattern, null, rename, null, Partitioning.PRESERVE, ErrorPolicy.FAIL, null, true, Map.of(), null);
     }
 
     public static FerryProperties properties(String sourceServers, String destinationServers, StreamProperties... streams) {
