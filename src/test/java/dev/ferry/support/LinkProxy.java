@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #freezeAfterNextProduceRequest()} can let one produce request through and hold its answer: the destination
  * writes the batch, the producer never hears so. Plaintext listeners only. What it does not model: TCP's window (the
  * proxy ends each TCP connection on loopback, so a socket buffer's limit per round trip does not apply), loss, and
- * bandwidth.
+ * bandwidth. Why not a library: netcrusher-core (Maven Central; last release 0.10, 2018) freezes and delays a TCP link
+ * too, but sees bytes, not Kafka frames, so it cannot hold the answer to one produce request.
  */
 public final class LinkProxy implements AutoCloseable {
 
