@@ -47,7 +47,12 @@ public final class AcknowledgementInterceptor implements ProducerInterceptor<byt
     @Override
     public void onAcknowledgement(RecordMetadata metadata, Exception exception) {
         if (writes != null) {
-            writes.settled();   // every record handed to the producer settles once: acknowledged, failed, or aborted at close
+            // every record handed to the producer ends here once: acknowledged, failed, or aborted at close
+            if (exception == null) {
+                writes.acknowledged();
+            } else {
+                writes.failed();
+            }
         }
         if (metrics == null || metadata == null) {
             return;

@@ -17,13 +17,13 @@ class WriteProgressTest {
         for (int i = 0; i < 3; i++) {
             writes.handed();
         }
-        writes.settled();
+        writes.acknowledged();
         sampleAt(1);
         sampleAt(5);
         assertThat(writes.stall()).as("4 s without an acknowledgement").isNull();
         sampleAt(6);
         assertThat(writes.stall()).startsWith("2 copies wait, and the destination acknowledged none for 5 s");
-        writes.settled();
+        writes.acknowledged();
         sampleAt(7);
         assertThat(writes.stall()).isNull();
     }
@@ -31,7 +31,7 @@ class WriteProgressTest {
     @Test
     void nothingWaitingIsNoStallHoweverLongItLasts() {
         writes.handed();
-        writes.settled();
+        writes.acknowledged();
         sampleAt(1);
         sampleAt(60);
         assertThat(writes.stall()).isNull();
@@ -44,12 +44,36 @@ class WriteProgressTest {
     }
 
     @Test
-    void aFailedSendSettlesItsCopy() {
+    void failedSendsAreNoProgressAndAStallOutlivesAStreamThreadsReplacement() {
+        writes.handed();
         writes.handed();
         sampleAt(1);
-        writes.settled();   // the interceptor settles failed sends too: they are read again, not waiting
+        sampleAt(6);
+        assertThat(writes.stall()).startsWith("2 copies wait");
+        writes.failed();   // past delivery.timeout.ms: the thread fails, its copies settle as failures ...
+        writes.failed();
+        sampleAt(7);
+        sampleAt(9);
+        assertThat(writes.stall()).as("nothing waits for a moment: still no acknowledgement").isNotNull();
+        writes.handed();   // ... and the new thread sends them again, into the same stall
         sampleAt(10);
+        assertThat(writes.stall()).startsWith("1 copy waits, and the destination acknowledged none for 10 s");
+        writes.acknowledged();
+        sampleAt(11);
         assertThat(writes.stall()).isNull();
+    }
+
+    @Test
+    void aStallEndsOnceNothingHasWaitedForThePatience() {
+        writes.handed();
+        sampleAt(1);
+        sampleAt(6);
+        writes.failed();
+        sampleAt(7);
+        sampleAt(11);
+        assertThat(writes.stall()).as("4 s quiet").isNotNull();
+        sampleAt(12);
+        assertThat(writes.stall()).as("5 s quiet: the source went quiet").isNull();
     }
 
     private void sampleAt(long seconds) {
