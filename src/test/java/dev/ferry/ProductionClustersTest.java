@@ -181,7 +181,15 @@ class ProductionClustersTest {
             System.out.printf("PRODUCTION readiness DOWN %.1f s in: %s%n", (System.nanoTime() - start) / 1e9, ferry.readiness());
             assertThat(ferry.readiness()).contains("\"destinationWrites\"");
             Duration left = length.minusNanos(System.nanoTime() - start);
-            await().during(left).atMost(left.plusSeconds(5)).until(() -> !ferry.ready() && ferry.live());
+            try {
+                await().during(left).atMost(left.plusSeconds(5)).untilAsserted(() -> {
+                    assertThat(ferry.live()).as("liveness").isTrue();
+                    assertThat(ferry.ready()).as("readiness while the destination is down: %s", ferry.readiness()).isFalse();
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                List<String> lines = ferry.log().lines().filter(l -> l.contains("dev.ferry") || l.contains("State transition")).toList();
+                throw new AssertionError("Ferry's last lines:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())), e);
+            }
         } else {
             Thread.sleep(length.toMillis());
         }

@@ -15,6 +15,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
@@ -105,8 +106,9 @@ public class FerryConfiguration {
 
     /** Whether the destination takes the copies: stalled when none was acknowledged within the health check timeout. */
     @Bean
-    WriteProgress writeProgress(FerryProperties properties) {
-        return new WriteProgress(properties.health().checkTimeout());
+    WriteProgress writeProgress(FerryProperties properties, ObjectProvider<RunningStreams> streams) {
+        // RunningStreams wraps the Streams factory, which needs this: looked up when first asked, not at creation
+        return new WriteProgress(properties.health().checkTimeout(), () -> streams.getObject().largestConsumerLag());
     }
 
     @Bean

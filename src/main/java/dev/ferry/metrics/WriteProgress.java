@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * handed to the producer, acknowledged, or failed, and {@link #sample()}, every second, notes when the acknowledged
  * count last moved. Copies waiting while none was acknowledged for longer than the patience is a stall: readiness
  * says so, and it is logged once when it starts and once when it ends. A failed send is no progress (past
- * {@code delivery.timeout.ms} the stream threads fail and are replaced, and their copies settle as failures), so a
- * stall ends with an acknowledgement, or once nothing has waited for the patience (the source went quiet).
+ * {@code delivery.timeout.ms} the stream threads fail and are replaced, their copies settle as failures, and the new
+ * threads' tasks may not even get to send while they read the destination's tail), so a stall ends with an
+ * acknowledgement, or once nothing has waited for the patience while the source lag is known to be 0 (it went quiet).
  */
 public final class WriteProgress {
 
@@ -27,18 +28,23 @@ public final class WriteProgress {
     private final LongAdder failed = new LongAdder();
     private final long patienceNanos;
     private final LongSupplier nanos;
+    private final LongSupplier sourceLag;
     private long lastAcknowledged;
     private long movedAt;
     private long idleSince = -1;
     private volatile String stall;
 
-    /** @param patience how long copies may wait with none acknowledged before it counts as a stall */
-    public WriteProgress(Duration patience) {
-        this(patience, System::nanoTime);
+    /**
+     * @param patience  how long copies may wait with none acknowledged before it counts as a stall
+     * @param sourceLag the largest lag of a source partition this instance reads, -1 while unknown
+     */
+    public WriteProgress(Duration patience, LongSupplier sourceLag) {
+        this(patience, sourceLag, System::nanoTime);
     }
 
-    WriteProgress(Duration patience, LongSupplier nanos) {
+    WriteProgress(Duration patience, LongSupplier sourceLag, LongSupplier nanos) {
         this.patienceNanos = patience.toNanos();
+        this.sourceLag = sourceLag;
         this.nanos = nanos;
         this.movedAt = nanos.getAsLong();
     }
@@ -71,10 +77,12 @@ public final class WriteProgress {
         if (waiting <= 0) {
             if (stall == null) {
                 movedAt = now;
+            } else if (sourceLag.getAsLong() != 0) {
+                idleSince = -1;   // records to copy, none sent: tasks that cannot start are no recovery
             } else if (idleSince < 0) {
                 idleSince = now;
             } else if (now - idleSince >= patienceNanos) {
-                end(now, "has no copy waiting any more (none was acknowledged)");
+                end(now, "has no copy waiting any more and the source has nothing left to copy (none was acknowledged)");
             }
             return;
         }

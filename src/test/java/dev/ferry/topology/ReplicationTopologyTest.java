@@ -63,7 +63,7 @@ class ReplicationTopologyTest {
     private static Properties props(ReplicationPlan plan, ReplicationCounters counters, ErrorPolicies policies) {
         Properties props = new Properties();
         props.putAll(FerryStreamsConfig.build(KafkaSettings.from(Plans.properties("unused:9092", "unused:9093")), plan, policies,
-                new ReplicationMetrics(new SimpleMeterRegistry(), plan, counters, Clock.systemUTC()), new WriteProgress(Duration.ofSeconds(5))));
+                new ReplicationMetrics(new SimpleMeterRegistry(), plan, counters, Clock.systemUTC()), new WriteProgress(Duration.ofSeconds(5), () -> 0)));
         return props;
     }
 
