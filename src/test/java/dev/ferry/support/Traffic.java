@@ -140,12 +140,19 @@ public final class Traffic implements AutoCloseable {
         return duplicates[0];
     }
 
-    /** Copies that arrived after a copy of a later record of the same partition, or in another partition than their record's. */
+    /**
+     * First copies that arrived after a first copy of a later record of the same partition, or in another partition than
+     * their record's (a second copy is counted by {@link #duplicates()}, not here).
+     */
     public long outOfOrder() {
         long[] last = new long[partitions];
         java.util.Arrays.fill(last, -1);
         long[] wrong = {0};
+        Set<Long> seen = new java.util.HashSet<>();
         forEachCopy((copy, partition) -> {
+            if (!seen.add(copy[0])) {
+                return;
+            }
             Integer from = sent.get(copy[0]);
             if (copy[0] <= last[partition] || from != null && from != partition) {
                 wrong[0]++;
