@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -75,7 +76,7 @@ public final class ReplicationPlans {
         checkDestinationConfig(stream.destinationConfig(), property + ".destination-config");
         checkInSyncReplicas(stream, property);
         return new StreamMapping(stream.name(), property, source, filter, namer, stream.partitioning(), stream.onError(), deadLetterTopic,
-                stream.followPartitions(), stream.destinationConfig(), java.util.Optional.ofNullable(stream.replicationFactor()));
+                stream.followPartitions(), stream.destinationConfig(), Optional.ofNullable(stream.replicationFactor()));
     }
 
     private static SourceSelector source(StreamProperties stream, String property) {
@@ -165,7 +166,7 @@ public final class ReplicationPlans {
     /** A topic that needs more replicas in sync than it has takes no write at all. */
     private static void checkInSyncReplicas(StreamProperties stream, String property) {
         String minInSync = stream.destinationConfig().get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
-        if (stream.replicationFactor() == null || minInSync == null || !minInSync.trim().matches("\\d+")) {
+        if (stream.replicationFactor() == null || minInSync == null || !minInSync.trim().matches("\\d{1,9}")) {
             return;
         }
         if (Integer.parseInt(minInSync.trim()) > stream.replicationFactor()) {
